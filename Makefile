@@ -1,0 +1,120 @@
+# event_rs — see README.md. `make demo` and `make test` are the two commands.
+SHELL := /bin/bash
+SHARED ?= $(abspath ../shared)
+CARGO ?= cargo
+LIBDIR := target/lib
+PROFILE ?= release
+CARGO_FLAGS := $(if $(filter release,$(PROFILE)),--release,)
+RUST_LIB := target/$(PROFILE)/libevent_rs.so
+SONAMES := libevent-2.1.so.7 libevent_core-2.1.so.7 libevent_extra-2.1.so.7 \
+           libevent_pthreads-2.1.so.7 libevent_openssl-2.1.so.7
+SHIMS := $(addprefix $(LIBDIR)/,$(SONAMES))
+OUR_CFLAGS := -I$(CURDIR)/include
+OUR_LIBS := -L$(CURDIR)/$(LIBDIR) -levent_rs -Wl,-rpath,$(CURDIR)/$(LIBDIR)
+# Seed programs that need only the event API (the others need bufferevents).
+SEEDS_EVENT := 001_event_set_server_25341 002_echo_server1_welcome 002_echo2_server_9999 \
+               002_echo2_client 002_signal_sigint
+
+.PHONY: all lib headers check-headers test test-rust test-capi test-headers test-seeds \
+        test-swap regress regress-all demo deps install clean c-examples
+
+all: lib
+
+## The library and the SONAME shims, all in target/lib.
+lib: $(LIBDIR)/libevent_rs.so $(SHIMS)
+
+$(RUST_LIB): FORCE
+	$(CARGO) build $(CARGO_FLAGS) --lib
+
+$(LIBDIR)/libevent_rs.so: $(RUST_LIB)
+	@mkdir -p $(LIBDIR)
+	cp -f $< $@
+	ln -sf libevent_rs.so $(LIBDIR)/libevent.so
+	ln -sf libevent_rs.so $(LIBDIR)/libevent_core.so
+	ln -sf libevent_rs.so $(LIBDIR)/libevent_extra.so
+	ln -sf libevent_rs.so $(LIBDIR)/libevent_pthreads.so
+	cp -f target/$(PROFILE)/libevent_rs.a $(LIBDIR)/ 2>/dev/null || true
+
+# Each shim is an empty library whose only content is DT_NEEDED libevent_rs.so,
+# so a libevent program loads exactly one implementation: ours.
+$(LIBDIR)/%.so.7: $(LIBDIR)/libevent_rs.so
+	echo > $(LIBDIR)/.empty.c
+	gcc -shared -fPIC -o $@ $(LIBDIR)/.empty.c -Wl,-soname,$*.so.7 -Wl,--no-as-needed \
+	    -L$(LIBDIR) -levent_rs -Wl,-rpath,'$$ORIGIN'
+
+FORCE:
+
+## Headers: regenerate into include/ (after changing src/capi), or check they are current.
+headers:
+	EVENT_RS_GEN_HEADERS=$(CURDIR)/include $(CARGO) build --lib
+
+check-headers:
+	@rm -rf target/headers-check
+	EVENT_RS_GEN_HEADERS=$(CURDIR)/target/headers-check $(CARGO) build --lib
+	@if diff -r -u include target/headers-check; then echo "headers: include/ is current"; \
+	 else echo "headers: include/ differs from the generated headers; run 'make headers'"; exit 1; fi
+
+## Dependencies a fresh Debian machine lacks (CI runs as root).
+deps:
+	@need=(); for p in gcc make python3 pkg-config libevent-dev cmake zlib1g-dev iproute2; do \
+	  dpkg -s $$p >/dev/null 2>&1 || need+=($$p); done; \
+	if [ $${#need[@]} -gt 0 ]; then echo "installing: $${need[*]}"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $${need[@]} >/dev/null; fi
+
+## Everything.
+test: deps lib check-headers test-rust test-headers test-capi test-seeds test-swap regress-ratchet
+	@echo "make test: all suites passed"
+
+test-rust:
+	$(CARGO) test --lib
+
+test-headers:
+	bash capi-tests/headers/check.sh
+
+test-capi: lib
+	bash capi-tests/run-diff.sh
+
+test-seeds: lib
+	ONLY="$(SEEDS_EVENT)" bash $(SHARED)/seed-examples/check.sh "$(OUR_CFLAGS)" "$(OUR_LIBS)"
+
+# The same seed programs built against Debian's libevent, run over our shims.
+test-swap: lib
+	LD_LIBRARY_PATH=$(CURDIR)/$(LIBDIR) ONLY="$(SEEDS_EVENT)" \
+	  bash $(SHARED)/seed-examples/check.sh "" "-levent"
+
+## libevent's own regress suite (see capi-tests/upstream/README.md).
+regress: lib
+	bash capi-tests/upstream/build.sh
+	LIBDIR=$(if $(filter system,$(LIBEVENT)),,$(CURDIR)/$(LIBDIR)) LIBEVENT=$(LIBEVENT) \
+	  bash capi-tests/upstream/run.sh
+
+regress-ratchet: lib
+	bash capi-tests/upstream/build.sh
+	LIBDIR=$(CURDIR)/$(LIBDIR) bash capi-tests/upstream/run.sh --ratchet capi-tests/upstream/expected-pass.txt
+
+regress-all: lib
+	bash capi-tests/upstream/build.sh
+	for b in epoll poll select; do LIBDIR=$(CURDIR)/$(LIBDIR) BACKEND=$$b bash capi-tests/upstream/run.sh || true; done
+
+## The articles' echo server on event_rs, driven by a client.
+demo: deps lib
+	bash c-examples/demo.sh
+
+c-examples: lib
+	$(MAKE) -C c-examples CFLAGS="$(OUR_CFLAGS)" LIBS="$(OUR_LIBS)"
+
+PREFIX ?= /usr/local
+install: lib
+	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/event2 $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -m 755 $(LIBDIR)/libevent_rs.so $(DESTDIR)$(PREFIX)/lib/
+	for s in $(SONAMES); do install -m 755 $(LIBDIR)/$$s $(DESTDIR)$(PREFIX)/lib/; done
+	cp -a $(LIBDIR)/libevent.so $(LIBDIR)/libevent_core.so $(LIBDIR)/libevent_extra.so \
+	      $(LIBDIR)/libevent_pthreads.so $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 include/*.h $(DESTDIR)$(PREFIX)/include/
+	install -m 644 include/event2/*.h $(DESTDIR)$(PREFIX)/include/event2/
+	for pc in libevent_rs libevent libevent_core libevent_extra libevent_pthreads; do \
+	  sed -e 's|@PREFIX@|$(PREFIX)|g' -e "s|@NAME@|$$pc|g" pkgconfig.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/$$pc.pc; done
+
+clean:
+	$(CARGO) clean

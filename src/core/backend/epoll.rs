@@ -1,0 +1,229 @@
+//! epoll, with changes batched: a change to an fd the kernel already watches
+//! is applied just before the next wait, so an interest that flips and flips
+//! back within one loop iteration (a bufferevent toggling EV_WRITE, a one-shot
+//! event re-added from its callback) costs no syscall. Adding a new fd is done
+//! at once, so `event_add` on a bad fd fails at the call, as with libevent.
+
+use super::{errno, ensure_len, Backend, Ready, EV_FEATURE_EARLY_CLOSE, EV_FEATURE_ET, EV_FEATURE_O1};
+use crate::core::clock::Micros;
+use crate::core::event::{EV_CLOSED, EV_ET, EV_READ, EV_WRITE};
+use crate::log;
+use libc::{c_int, c_short, epoll_event};
+use std::ffi::CStr;
+
+pub const FEATURES: c_int = EV_FEATURE_ET | EV_FEATURE_O1 | EV_FEATURE_EARLY_CLOSE;
+const INITIAL_EVENTS: usize = 32;
+const MAX_EVENTS: usize = 4096;
+const DIRTY: u8 = 1;
+const EMPTIED: u8 = 2;
+
+pub struct Epoll {
+    epfd: c_int,
+    /// What the kernel has for each fd (0: not registered).
+    kernel: Vec<c_short>,
+    /// What we want for each fd; differs from `kernel` only for fds in `dirty`.
+    wanted: Vec<c_short>,
+    dirty: Vec<c_int>,
+    /// Per fd: `DIRTY` while in `dirty`; `EMPTIED` if its interest dropped to
+    /// none meanwhile (the fd may have been closed and its number reused, so
+    /// the kernel must be told again even if the mask looks unchanged).
+    state: Vec<u8>,
+    events: Vec<epoll_event>,
+    pid: libc::pid_t,
+}
+
+fn to_epoll(ev: c_short) -> u32 {
+    let mut e = 0u32;
+    if ev & EV_READ != 0 {
+        e |= libc::EPOLLIN as u32;
+    }
+    if ev & EV_WRITE != 0 {
+        e |= libc::EPOLLOUT as u32;
+    }
+    if ev & EV_CLOSED != 0 {
+        e |= libc::EPOLLRDHUP as u32;
+    }
+    if ev & EV_ET != 0 {
+        e |= libc::EPOLLET as u32;
+    }
+    e
+}
+
+impl Epoll {
+    pub fn new_boxed() -> Option<Box<dyn Backend>> {
+        // SAFETY: plain syscall.
+        let epfd = unsafe { libc::epoll_create1(libc::EPOLL_CLOEXEC) };
+        if epfd < 0 {
+            let e = errno();
+            if e != libc::ENOSYS {
+                log::warn_errno("epoll_create");
+            }
+            return None;
+        }
+        Some(Box::new(Epoll {
+            epfd,
+            kernel: Vec::new(),
+            wanted: Vec::new(),
+            dirty: Vec::new(),
+            state: Vec::new(),
+            // SAFETY: epoll_event is plain data; zero is a valid value.
+            events: vec![unsafe { std::mem::zeroed() }; INITIAL_EVENTS],
+            // SAFETY: getpid has no preconditions.
+            pid: unsafe { libc::getpid() },
+        }))
+    }
+
+    fn ctl(&self, op: c_int, fd: c_int, what: c_short) -> c_int {
+        let mut ev = epoll_event { events: to_epoll(what), u64: fd as u32 as u64 };
+        // SAFETY: `ev` is a valid epoll_event for the duration of the call.
+        if unsafe { libc::epoll_ctl(self.epfd, op, fd, &mut ev) } == 0 {
+            0
+        } else {
+            errno()
+        }
+    }
+
+    /// Brings the kernel's view of `fd` to `want`. Returns false (after
+    /// logging) when the kernel refused.
+    fn apply(&mut self, fd: c_int, want: c_short) -> bool {
+        let have = self.kernel[fd as usize];
+        let ok = if want == 0 {
+            if have != 0 {
+                // ENOENT/EBADF: the fd was closed, so the kernel forgot it already.
+                let e = self.ctl(libc::EPOLL_CTL_DEL, fd, 0);
+                if e != 0 && e != libc::ENOENT && e != libc::EBADF && e != libc::EPERM {
+                    log::warnx(&format!("Epoll DEL on fd {fd} failed: {}", log::strerror(e)));
+                }
+            }
+            true
+        } else if have == 0 {
+            match self.ctl(libc::EPOLL_CTL_ADD, fd, want) {
+                0 => true,
+                // Registered under an fd we thought gone (dup): modify instead.
+                libc::EEXIST => self.ctl(libc::EPOLL_CTL_MOD, fd, want) == 0,
+                e => {
+                    log::warnx(&format!(
+                        "Epoll ADD({}) on fd {fd} failed. Old events were {}; read change was {}; write change was {}; close change was {}: {}",
+                        to_epoll(want), 0, (want & EV_READ != 0) as i32, (want & EV_WRITE != 0) as i32,
+                        (want & EV_CLOSED != 0) as i32, log::strerror(e)));
+                    false
+                }
+            }
+        } else {
+            match self.ctl(libc::EPOLL_CTL_MOD, fd, want) {
+                0 => true,
+                // The fd was closed and its number reused: register it anew.
+                libc::ENOENT => match self.ctl(libc::EPOLL_CTL_ADD, fd, want) {
+                    0 => true,
+                    e => {
+                        log::warnx(&format!("Epoll MOD({}) on fd {fd} failed: {}", to_epoll(want), log::strerror(e)));
+                        false
+                    }
+                },
+                e => {
+                    log::warnx(&format!("Epoll MOD({}) on fd {fd} failed: {}", to_epoll(want), log::strerror(e)));
+                    false
+                }
+            }
+        };
+        self.kernel[fd as usize] = if ok { want } else { 0 };
+        ok
+    }
+
+    fn flush_changes(&mut self) {
+        while let Some(fd) = self.dirty.pop() {
+            let i = fd as usize;
+            let emptied = self.state[i] & EMPTIED != 0;
+            self.state[i] = 0;
+            let want = self.wanted[i];
+            if want != self.kernel[i] || (emptied && want != 0) {
+                self.apply(fd, want);
+            }
+        }
+    }
+}
+
+impl Drop for Epoll {
+    fn drop(&mut self) {
+        // SAFETY: epfd is ours and closed once.
+        unsafe { libc::close(self.epfd) };
+    }
+}
+
+impl Backend for Epoll {
+    fn name(&self) -> &'static CStr {
+        c"epoll"
+    }
+    fn features(&self) -> c_int {
+        FEATURES
+    }
+
+    fn update(&mut self, fd: c_int, _old: c_short, new: c_short) -> Result<(), ()> {
+        ensure_len(&mut self.kernel, fd, 0);
+        ensure_len(&mut self.wanted, fd, 0);
+        ensure_len(&mut self.state, fd, 0);
+        let i = fd as usize;
+        self.wanted[i] = new;
+        if self.kernel[i] == 0 && self.state[i] == 0 {
+            // A new fd: register now so a bad fd fails here.
+            if new != 0 && !self.apply(fd, new) {
+                self.wanted[i] = 0;
+                return Err(());
+            }
+            return Ok(());
+        }
+        if self.state[i] == 0 {
+            self.dirty.push(fd);
+        }
+        self.state[i] |= DIRTY | if new == 0 { EMPTIED } else { 0 };
+        Ok(())
+    }
+
+    fn dispatch(&mut self, timeout: Option<Micros>, out: &mut Vec<Ready>) -> Result<(), ()> {
+        self.flush_changes();
+        let ms = super::timeout_ms(timeout);
+        // SAFETY: `events` has `len` writable epoll_event slots.
+        let n = unsafe {
+            libc::epoll_wait(self.epfd, self.events.as_mut_ptr(), self.events.len() as c_int, ms)
+        };
+        if n < 0 {
+            if errno() == libc::EINTR {
+                return Ok(());
+            }
+            log::warn_errno("epoll_wait");
+            return Err(());
+        }
+        for e in &self.events[..n as usize] {
+            let what = e.events;
+            let fd = e.u64 as u32 as c_int;
+            let mut ev: c_short = 0;
+            if what & (libc::EPOLLHUP | libc::EPOLLERR) as u32 != 0 {
+                ev = EV_READ | EV_WRITE;
+            } else {
+                if what & libc::EPOLLIN as u32 != 0 {
+                    ev |= EV_READ;
+                }
+                if what & libc::EPOLLOUT as u32 != 0 {
+                    ev |= EV_WRITE;
+                }
+                if what & libc::EPOLLRDHUP as u32 != 0 {
+                    ev |= EV_CLOSED;
+                }
+            }
+            if ev != 0 {
+                out.push(Ready { fd, what: ev | EV_ET });
+            }
+        }
+        if n as usize == self.events.len() && self.events.len() < MAX_EVENTS {
+            let len = self.events.len() * 2;
+            // SAFETY: zeroed epoll_event is valid.
+            self.events.resize(len, unsafe { std::mem::zeroed() });
+        }
+        Ok(())
+    }
+
+    fn need_reinit(&self) -> bool {
+        // SAFETY: getpid has no preconditions.
+        self.pid != unsafe { libc::getpid() }
+    }
+}

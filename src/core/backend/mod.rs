@@ -1,0 +1,75 @@
+//! The I/O backends, chosen as libevent chooses them: epoll, then poll, then
+//! select. Each is told the interest set of an fd when it changes and, in
+//! `dispatch`, waits and reports which fds are ready.
+//!
+//! Interest bits are the event bits `EV_READ | EV_WRITE | EV_CLOSED`, plus
+//! `EV_ET` for edge-triggered fds.
+
+pub mod epoll;
+pub mod poll;
+pub mod select;
+
+use super::clock::Micros;
+use libc::{c_int, c_short};
+use std::ffi::CStr;
+
+pub const EV_FEATURE_ET: c_int = 0x01;
+pub const EV_FEATURE_O1: c_int = 0x02;
+pub const EV_FEATURE_FDS: c_int = 0x04;
+pub const EV_FEATURE_EARLY_CLOSE: c_int = 0x08;
+
+/// One ready fd and what it is ready for.
+#[derive(Clone, Copy, Debug)]
+pub struct Ready {
+    pub fd: c_int,
+    pub what: c_short,
+}
+
+pub trait Backend {
+    fn name(&self) -> &'static CStr;
+    fn features(&self) -> c_int;
+    /// The interest in `fd` changes from `old` to `new`. Errors are logged
+    /// here; `Err` tells the caller the change did not take.
+    fn update(&mut self, fd: c_int, old: c_short, new: c_short) -> Result<(), ()>;
+    /// Waits at most `timeout` (forever if `None`) and appends ready fds to
+    /// `out`. `Err` when the wait itself failed (not on EINTR).
+    fn dispatch(&mut self, timeout: Option<Micros>, out: &mut Vec<Ready>) -> Result<(), ()>;
+    /// Whether the kernel object must be rebuilt after `fork()`.
+    fn need_reinit(&self) -> bool;
+}
+
+/// A constructor per method, in libevent's order of preference.
+pub struct Method {
+    pub name: &'static CStr,
+    pub features: c_int,
+    pub new: fn() -> Option<Box<dyn Backend>>,
+}
+
+pub const METHODS: [Method; 3] = [
+    Method { name: c"epoll", features: epoll::FEATURES, new: epoll::Epoll::new_boxed },
+    Method { name: c"poll", features: poll::FEATURES, new: poll::Poll::new_boxed },
+    Method { name: c"select", features: select::FEATURES, new: select::Select::new_boxed },
+];
+
+/// Milliseconds for epoll_wait/poll, rounded up so a timer never fires early;
+/// -1 waits forever. Clamped to what the kernel accepts.
+pub fn timeout_ms(timeout: Option<Micros>) -> c_int {
+    match timeout {
+        None => -1,
+        Some(us) if us <= 0 => 0,
+        Some(us) => ((us + 999) / 1000).min(35 * 60 * 1000) as c_int,
+    }
+}
+
+/// `errno` of the last failed call.
+pub fn errno() -> c_int {
+    std::io::Error::last_os_error().raw_os_error().unwrap_or(0)
+}
+
+/// Grows an fd-indexed table so that `fd` is a valid index.
+pub fn ensure_len<T: Clone>(v: &mut Vec<T>, fd: c_int, fill: T) {
+    let need = fd as usize + 1;
+    if v.len() < need {
+        v.resize(need.next_power_of_two().max(32), fill);
+    }
+}

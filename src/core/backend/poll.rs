@@ -1,0 +1,123 @@
+//! poll(2): a dense `pollfd` array, with an fd-indexed table of positions so
+//! changes are O(1).
+
+use super::{errno, ensure_len, Backend, Ready, EV_FEATURE_EARLY_CLOSE, EV_FEATURE_FDS};
+use crate::core::clock::Micros;
+use crate::core::event::{EV_CLOSED, EV_READ, EV_WRITE};
+use crate::log;
+use libc::{c_int, c_short, pollfd};
+use std::ffi::CStr;
+
+pub const FEATURES: c_int = EV_FEATURE_FDS | EV_FEATURE_EARLY_CLOSE;
+const NONE: u32 = u32::MAX;
+
+pub struct Poll {
+    fds: Vec<pollfd>,
+    /// Position in `fds` of each fd, or NONE.
+    pos: Vec<u32>,
+}
+
+fn to_poll(ev: c_short) -> c_short {
+    let mut e = 0;
+    if ev & EV_READ != 0 {
+        e |= libc::POLLIN;
+    }
+    if ev & EV_WRITE != 0 {
+        e |= libc::POLLOUT;
+    }
+    if ev & EV_CLOSED != 0 {
+        e |= libc::POLLRDHUP;
+    }
+    e
+}
+
+impl Poll {
+    pub fn new_boxed() -> Option<Box<dyn Backend>> {
+        Some(Box::new(Poll { fds: Vec::new(), pos: Vec::new() }))
+    }
+}
+
+impl Backend for Poll {
+    fn name(&self) -> &'static CStr {
+        c"poll"
+    }
+    fn features(&self) -> c_int {
+        FEATURES
+    }
+
+    fn update(&mut self, fd: c_int, _old: c_short, new: c_short) -> Result<(), ()> {
+        ensure_len(&mut self.pos, fd, NONE);
+        let p = self.pos[fd as usize];
+        let want = to_poll(new);
+        if want == 0 {
+            if p != NONE {
+                self.fds.swap_remove(p as usize);
+                if let Some(moved) = self.fds.get(p as usize) {
+                    let mfd = if moved.fd < 0 { -moved.fd - 1 } else { moved.fd };
+                    self.pos[mfd as usize] = p;
+                }
+                self.pos[fd as usize] = NONE;
+            }
+        } else if p == NONE {
+            self.pos[fd as usize] = self.fds.len() as u32;
+            self.fds.push(pollfd { fd, events: want, revents: 0 });
+        } else {
+            // Also revives an fd parked after POLLNVAL.
+            self.fds[p as usize] = pollfd { fd, events: want, revents: 0 };
+        }
+        Ok(())
+    }
+
+    fn dispatch(&mut self, timeout: Option<Micros>, out: &mut Vec<Ready>) -> Result<(), ()> {
+        let ms = super::timeout_ms(timeout);
+        // SAFETY: `fds` is a valid array of `len` pollfds.
+        let n = unsafe { libc::poll(self.fds.as_mut_ptr(), self.fds.len() as libc::nfds_t, ms) };
+        if n < 0 {
+            if errno() == libc::EINTR {
+                return Ok(());
+            }
+            log::warn_errno("poll");
+            return Err(());
+        }
+        if n == 0 {
+            return Ok(());
+        }
+        for p in self.fds.iter_mut() {
+            let what = p.revents;
+            if what == 0 {
+                continue;
+            }
+            p.revents = 0;
+            if what & libc::POLLNVAL != 0 {
+                // A closed fd left registered: report once and park it (a
+                // negative fd is skipped by poll) instead of spinning on it.
+                log::warnx(&format!("poll: fd {} is not open; its events will not fire until it is re-added", p.fd));
+                p.fd = -p.fd - 1;
+                continue;
+            }
+            let mut ev: c_short = 0;
+            let what = if what & (libc::POLLHUP | libc::POLLERR) != 0 {
+                what | libc::POLLIN | libc::POLLOUT
+            } else {
+                what
+            };
+            if what & libc::POLLIN != 0 {
+                ev |= EV_READ;
+            }
+            if what & libc::POLLOUT != 0 {
+                ev |= EV_WRITE;
+            }
+            if what & libc::POLLRDHUP != 0 {
+                ev |= EV_CLOSED;
+            }
+            if ev != 0 {
+                out.push(Ready { fd: p.fd, what: ev });
+            }
+        }
+        Ok(())
+    }
+
+    fn need_reinit(&self) -> bool {
+        false
+    }
+}

@@ -1,0 +1,1647 @@
+//! `struct event_base`: the reactor. Owns the backend, the fd and signal
+//! maps, the timer heap and the active queues, and runs the loop.
+//!
+//! Borrowing discipline: the base is reached through a raw pointer because
+//! user callbacks re-enter the API (adding, deleting, freeing events, even
+//! breaking the loop) while the loop runs. A `&mut EventBase` is only ever
+//! held for a stretch of code that calls no user callback; the loop drops it
+//! before each callback and takes it again after.
+
+use super::backend::{Backend, Ready, METHODS};
+use super::clock::{self, micros_to_tv, tv_to_micros, Micros};
+use super::event::*;
+use super::iomap::{AddError, IoMap};
+use super::signal::{self, SigState, NSIG};
+use super::timer::TimerHeap;
+use crate::log;
+use libc::{c_int, c_short, c_void, timeval};
+use std::ffi::CStr;
+use std::ptr;
+
+// Base flags (`event_base_config_flag`).
+pub const EVENT_BASE_FLAG_NOLOCK: c_int = 0x01;
+pub const EVENT_BASE_FLAG_IGNORE_ENV: c_int = 0x02;
+pub const EVENT_BASE_FLAG_STARTUP_IOCP: c_int = 0x04;
+pub const EVENT_BASE_FLAG_NO_CACHE_TIME: c_int = 0x08;
+pub const EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST: c_int = 0x10;
+pub const EVENT_BASE_FLAG_PRECISE_TIMER: c_int = 0x20;
+
+// Loop flags.
+pub const EVLOOP_ONCE: c_int = 0x01;
+pub const EVLOOP_NONBLOCK: c_int = 0x02;
+pub const EVLOOP_NO_EXIT_ON_EMPTY: c_int = 0x04;
+
+pub const EVENT_BASE_COUNT_ACTIVE: u32 = 1;
+pub const EVENT_BASE_COUNT_VIRTUAL: u32 = 2;
+pub const EVENT_BASE_COUNT_ADDED: u32 = 4;
+
+pub const EVENT_MAX_PRIORITIES: c_int = 256;
+
+/// `tv_usec` encoding of a common timeout, as libevent encodes it: a magic
+/// nibble, an 8-bit index and 20 bits of microseconds.
+pub const COMMON_TIMEOUT_MICROSECONDS_MASK: i64 = 0x000f_ffff;
+const COMMON_TIMEOUT_IDX_MASK: i64 = 0x0ff0_0000;
+const COMMON_TIMEOUT_IDX_SHIFT: u32 = 20;
+const COMMON_TIMEOUT_MASK: i64 = 0xf000_0000;
+const COMMON_TIMEOUT_MAGIC: i64 = 0x5000_0000;
+const MAX_COMMON_TIMEOUTS: usize = 256;
+
+/// How often the monotonic-to-wall-clock offset is refreshed.
+const CLOCK_SYNC_INTERVAL: Micros = 5 * clock::USEC_PER_SEC;
+
+/// `event_del` flavours.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum DelMode {
+    /// Never wait for a running callback.
+    NoBlock,
+    /// Wait for a running callback in another thread.
+    Block,
+    /// Wait unless the event has EV_FINALIZE.
+    AutoBlock,
+    /// Delete even an event that is being finalized (base teardown).
+    EvenIfFinalizing,
+}
+
+/// `struct event_config`.
+pub struct EventConfig {
+    pub avoid: Vec<Vec<u8>>,
+    pub require_features: c_int,
+    pub flags: c_int,
+    pub n_cpus_hint: c_int,
+    pub max_dispatch_interval: Option<Micros>,
+    pub max_dispatch_callbacks: c_int,
+    pub limit_callbacks_after_prio: c_int,
+}
+
+impl Default for EventConfig {
+    fn default() -> Self {
+        EventConfig {
+            avoid: Vec::new(),
+            require_features: 0,
+            flags: 0,
+            n_cpus_hint: 0,
+            max_dispatch_interval: None,
+            max_dispatch_callbacks: c_int::MAX,
+            limit_callbacks_after_prio: 1,
+        }
+    }
+}
+
+/// An intrusive FIFO of callbacks, linked through `active_next/prev`.
+#[derive(Clone, Copy)]
+pub struct CbQueue {
+    head: *mut EventCallback,
+    tail: *mut EventCallback,
+}
+
+impl Default for CbQueue {
+    fn default() -> Self {
+        CbQueue { head: ptr::null_mut(), tail: ptr::null_mut() }
+    }
+}
+
+impl CbQueue {
+    fn is_empty(&self) -> bool {
+        self.head.is_null()
+    }
+    /// # Safety
+    /// `cb` is live and in no queue.
+    unsafe fn push_back(&mut self, cb: *mut EventCallback) {
+        // SAFETY: `cb` and the tail are live (queue invariant).
+        unsafe {
+            (*cb).active_next = ptr::null_mut();
+            (*cb).active_prev = self.tail;
+            if self.tail.is_null() {
+                self.head = cb;
+            } else {
+                (*self.tail).active_next = cb;
+            }
+        }
+        self.tail = cb;
+    }
+    /// # Safety
+    /// `cb` is live and in this queue.
+    unsafe fn remove(&mut self, cb: *mut EventCallback) {
+        // SAFETY: `cb` and its neighbours are live (queue invariant).
+        unsafe {
+            let (p, n) = ((*cb).active_prev, (*cb).active_next);
+            if p.is_null() {
+                self.head = n;
+            } else {
+                (*p).active_next = n;
+            }
+            if n.is_null() {
+                self.tail = p;
+            } else {
+                (*n).active_prev = p;
+            }
+            (*cb).active_next = ptr::null_mut();
+            (*cb).active_prev = ptr::null_mut();
+        }
+    }
+    fn iter(&self) -> CbIter {
+        CbIter(self.head)
+    }
+}
+
+struct CbIter(*mut EventCallback);
+impl Iterator for CbIter {
+    type Item = *mut EventCallback;
+    fn next(&mut self) -> Option<*mut EventCallback> {
+        if self.0.is_null() {
+            return None;
+        }
+        let c = self.0;
+        // SAFETY: queue members are live; callers do not mutate the queue
+        // while iterating.
+        self.0 = unsafe { (*c).active_next };
+        Some(c)
+    }
+}
+
+/// A one-shot event made by `event_base_once`: the event plus the program's
+/// callback. Owned by the base until it fires or the base is freed.
+#[repr(C)]
+struct OnceEvent {
+    ev: Event,
+    cb: EventCallbackFn,
+    arg: *mut c_void,
+}
+
+pub struct EventBase {
+    backend: Option<Box<dyn Backend>>,
+    pub flags: c_int,
+
+    io: IoMap,
+    sig: SigState,
+    /// The internal read event on the signal pipe.
+    sig_ev: Box<Event>,
+    timers: TimerHeap,
+    ready: Vec<Ready>,
+
+    active: Vec<CbQueue>,
+    active_later: CbQueue,
+    running_priority: c_int,
+
+    /// Non-internal events counted once per queue they are on (inserted,
+    /// timeout, active), as libevent counts them.
+    event_count: c_int,
+    event_count_max: c_int,
+    event_count_active: c_int,
+    event_count_active_max: c_int,
+    virtual_event_count: c_int,
+    virtual_event_count_max: c_int,
+
+    running_loop: bool,
+    got_term: bool,
+    got_break: bool,
+    got_continue: bool,
+    /// The callback running now, or null.
+    pub current: *mut EventCallback,
+    /// Remaining runs of the signal callback in progress; zeroed by
+    /// `event_del` so a deleted signal event stops being called.
+    current_ncalls: c_short,
+
+    /// Cached monotonic time while the loop runs callbacks (0: none).
+    tv_cache: Micros,
+    /// Wall clock minus monotonic clock.
+    clock_diff: Micros,
+    clock_diff_updated: Micros,
+
+    max_dispatch_time: Option<Micros>,
+    max_dispatch_callbacks: c_int,
+    limit_callbacks_after_prio: c_int,
+
+    /// Durations handed out by `event_base_init_common_timeout`; their
+    /// addresses stay valid for the life of the base.
+    common_timeouts: Box<[timeval; MAX_COMMON_TIMEOUTS]>,
+    n_common_timeouts: usize,
+
+    once_events: Vec<*mut OnceEvent>,
+}
+
+// ---- construction -------------------------------------------------------
+
+fn env_set(name: &str) -> bool {
+    std::env::var_os(name).is_some_and(|v| !v.is_empty())
+}
+
+impl EventBase {
+    /// `event_base_new_with_config`. Logs and returns None when no backend fits.
+    pub fn new(cfg: Option<&EventConfig>) -> Option<Box<EventBase>> {
+        let default_cfg = EventConfig::default();
+        let cfg = cfg.unwrap_or(&default_cfg);
+        let check_env = cfg.flags & EVENT_BASE_FLAG_IGNORE_ENV == 0;
+        let mut flags = cfg.flags;
+        if check_env && env_set("EVENT_PRECISE_TIMER") {
+            flags |= EVENT_BASE_FLAG_PRECISE_TIMER;
+        }
+        let mut backend = None;
+        for m in METHODS.iter() {
+            let name = m.name.to_bytes();
+            if cfg.avoid.iter().any(|a| a.as_slice() == name) {
+                continue;
+            }
+            if m.features & cfg.require_features != cfg.require_features {
+                continue;
+            }
+            if check_env {
+                let var = format!("EVENT_NO{}", m.name.to_str().unwrap_or("").to_ascii_uppercase());
+                if env_set(&var) {
+                    continue;
+                }
+            }
+            if let Some(b) = (m.new)() {
+                backend = Some(b);
+                break;
+            }
+        }
+        let Some(backend) = backend else {
+            log::warnx("event_base_new_with_config: no event mechanism available");
+            return None;
+        };
+        if check_env && env_set("EVENT_SHOW_METHOD") {
+            log::msgx(&format!("libevent using: {}", backend.name().to_str().unwrap_or("")));
+        }
+        let mut limit_after = cfg.limit_callbacks_after_prio;
+        let max_cbs = if cfg.max_dispatch_callbacks >= 0 { cfg.max_dispatch_callbacks } else { c_int::MAX };
+        if max_cbs == c_int::MAX && cfg.max_dispatch_interval.is_none() {
+            limit_after = c_int::MAX;
+        }
+        let now = clock::monotonic_now();
+        let mut base = Box::new(EventBase {
+            backend: Some(backend),
+            flags,
+            io: IoMap::default(),
+            sig: SigState::default(),
+            sig_ev: new_zeroed_event(),
+            timers: TimerHeap::default(),
+            ready: Vec::with_capacity(32),
+            active: vec![CbQueue::default()],
+            active_later: CbQueue::default(),
+            running_priority: -1,
+            event_count: 0,
+            event_count_max: 0,
+            event_count_active: 0,
+            event_count_active_max: 0,
+            virtual_event_count: 0,
+            virtual_event_count_max: 0,
+            running_loop: false,
+            got_term: false,
+            got_break: false,
+            got_continue: false,
+            current: ptr::null_mut(),
+            current_ncalls: 0,
+            tv_cache: 0,
+            clock_diff: clock::wall_now() - now,
+            clock_diff_updated: now,
+            max_dispatch_time: cfg.max_dispatch_interval,
+            max_dispatch_callbacks: max_cbs,
+            limit_callbacks_after_prio: limit_after,
+            common_timeouts: Box::new([clock::ZERO_TV; MAX_COMMON_TIMEOUTS]),
+            n_common_timeouts: 0,
+            once_events: Vec::new(),
+        });
+        let bp: *mut EventBase = &mut *base;
+        let sig_ev: *mut Event = &mut *base.sig_ev;
+        // SAFETY: sig_ev is a live, boxed event owned by the base.
+        unsafe {
+            assign(sig_ev, bp, -1, EV_READ | EV_PERSIST, Some(signal_wake_cb), bp.cast());
+            (*sig_ev).callback.flags |= EVLIST_INTERNAL;
+            (*sig_ev).callback.pri = 0;
+        }
+        Some(base)
+    }
+
+    pub fn method_name(&self) -> &'static CStr {
+        self.backend.as_ref().map_or(c"", |b| b.name())
+    }
+
+    pub fn features(&self) -> c_int {
+        self.backend.as_ref().map_or(0, |b| b.features())
+    }
+
+    pub fn npriorities(&self) -> c_int {
+        self.active.len() as c_int
+    }
+
+    pub fn n_active_callbacks(&self) -> c_int {
+        self.event_count_active
+    }
+
+    fn have_events(&self) -> bool {
+        self.virtual_event_count > 0 || self.event_count > 0
+    }
+
+    pub fn is_running(&self) -> bool {
+        self.running_loop
+    }
+}
+
+pub fn new_zeroed_event() -> Box<Event> {
+    // SAFETY: all-zero bytes are a valid Event (integers, null pointers,
+    // `None` callbacks).
+    let mut ev: Box<Event> = unsafe { Box::new(std::mem::zeroed()) };
+    ev.timeout_pos.heap_idx = HEAP_IDX_NONE;
+    ev
+}
+
+// ---- time -----------------------------------------------------------------
+
+impl EventBase {
+    /// Monotonic "now": the cached value inside the loop, else the clock.
+    pub fn now(&mut self) -> Micros {
+        if self.tv_cache != 0 {
+            return self.tv_cache;
+        }
+        let now = clock::monotonic_now();
+        if self.clock_diff_updated + CLOCK_SYNC_INTERVAL < now {
+            self.clock_diff = clock::wall_now() - now;
+            self.clock_diff_updated = now;
+        }
+        now
+    }
+
+    fn clear_time_cache(&mut self) {
+        self.tv_cache = 0;
+    }
+
+    pub fn update_time_cache(&mut self) {
+        self.tv_cache = 0;
+        if self.flags & EVENT_BASE_FLAG_NO_CACHE_TIME == 0 {
+            self.tv_cache = self.now();
+        }
+    }
+
+    /// `event_base_update_cache_time`: only meaningful while looping.
+    pub fn refresh_cache_time(&mut self) {
+        if self.running_loop {
+            self.update_time_cache();
+        }
+    }
+
+    /// The cached wall-clock time, if the loop has one.
+    pub fn cached_wall_time(&self) -> Option<timeval> {
+        (self.tv_cache != 0).then(|| micros_to_tv(self.tv_cache + self.clock_diff))
+    }
+
+    pub fn monotonic_tv(&mut self) -> timeval {
+        micros_to_tv(clock::monotonic_now())
+    }
+
+    /// Monotonic microseconds as the wall clock would read them.
+    pub fn to_wall(&self, mono: Micros) -> Micros {
+        mono + self.clock_diff
+    }
+}
+
+// ---- common timeouts -------------------------------------------------------
+
+impl EventBase {
+    /// Whether `tv` is one of this base's common-timeout durations.
+    pub fn is_common_timeout(&self, tv: &timeval) -> bool {
+        let u = tv.tv_usec as i64;
+        u & COMMON_TIMEOUT_MASK == COMMON_TIMEOUT_MAGIC
+            && (((u & COMMON_TIMEOUT_IDX_MASK) >> COMMON_TIMEOUT_IDX_SHIFT) as usize) < self.n_common_timeouts
+    }
+
+    /// `event_base_init_common_timeout`.
+    pub fn init_common_timeout(&mut self, duration: &timeval) -> *const timeval {
+        let mut d = *duration;
+        if d.tv_usec > 1_000_000 {
+            if self.is_common_timeout(&d) {
+                d.tv_usec &= COMMON_TIMEOUT_MICROSECONDS_MASK as libc::suseconds_t;
+            }
+            d.tv_sec += d.tv_usec / 1_000_000;
+            d.tv_usec %= 1_000_000;
+        }
+        for i in 0..self.n_common_timeouts {
+            let c = &self.common_timeouts[i];
+            if c.tv_sec == d.tv_sec && (c.tv_usec as i64 & COMMON_TIMEOUT_MICROSECONDS_MASK) == d.tv_usec as i64 {
+                return c;
+            }
+        }
+        if self.n_common_timeouts == MAX_COMMON_TIMEOUTS {
+            log::warnx(&format!(
+                "event_base_init_common_timeout: Too many common timeouts already in use; we only support {MAX_COMMON_TIMEOUTS} per event_base"
+            ));
+            return ptr::null();
+        }
+        let i = self.n_common_timeouts;
+        self.common_timeouts[i] = timeval {
+            tv_sec: d.tv_sec,
+            tv_usec: (d.tv_usec as i64 | COMMON_TIMEOUT_MAGIC | ((i as i64) << COMMON_TIMEOUT_IDX_SHIFT))
+                as libc::suseconds_t,
+        };
+        self.n_common_timeouts += 1;
+        &self.common_timeouts[i]
+    }
+}
+
+/// The microseconds of a timeval, without any common-timeout tag bits.
+fn strip_tag(tv: &timeval) -> Micros {
+    tv.tv_sec
+        .saturating_mul(clock::USEC_PER_SEC)
+        .saturating_add(tv.tv_usec as i64 & COMMON_TIMEOUT_MICROSECONDS_MASK)
+}
+
+// ---- counts ------------------------------------------------------------------
+
+impl EventBase {
+    fn incr_count(&mut self, flags: c_short) {
+        if flags & EVLIST_INTERNAL == 0 {
+            self.event_count += 1;
+            self.event_count_max = self.event_count_max.max(self.event_count);
+        }
+    }
+    fn decr_count(&mut self, flags: c_short) {
+        if flags & EVLIST_INTERNAL == 0 {
+            self.event_count -= 1;
+        }
+    }
+
+    /// `event_base_get_num_events`.
+    pub fn num_events(&self, which: u32) -> c_int {
+        let mut r = 0;
+        if which & EVENT_BASE_COUNT_ACTIVE != 0 {
+            r += self.event_count_active;
+        }
+        if which & EVENT_BASE_COUNT_VIRTUAL != 0 {
+            r += self.virtual_event_count;
+        }
+        if which & EVENT_BASE_COUNT_ADDED != 0 {
+            r += self.event_count;
+        }
+        r
+    }
+
+    /// `event_base_get_max_events`, optionally resetting the maxima.
+    pub fn max_events(&mut self, which: u32, clear: bool) -> c_int {
+        let mut r = 0;
+        if which & EVENT_BASE_COUNT_ACTIVE != 0 {
+            r += self.event_count_active_max;
+            if clear {
+                self.event_count_active_max = 0;
+            }
+        }
+        if which & EVENT_BASE_COUNT_VIRTUAL != 0 {
+            r += self.virtual_event_count_max;
+            if clear {
+                self.virtual_event_count_max = 0;
+            }
+        }
+        if which & EVENT_BASE_COUNT_ADDED != 0 {
+            r += self.event_count_max;
+            if clear {
+                self.event_count_max = 0;
+            }
+        }
+        r
+    }
+
+    /// `event_base_add_virtual_`: keeps the loop alive without an event.
+    pub fn add_virtual(&mut self) {
+        self.virtual_event_count += 1;
+        self.virtual_event_count_max = self.virtual_event_count_max.max(self.virtual_event_count);
+    }
+
+    /// `event_base_del_virtual_`.
+    pub fn del_virtual(&mut self) {
+        if self.virtual_event_count > 0 {
+            self.virtual_event_count -= 1;
+        }
+    }
+}
+
+// ---- queues --------------------------------------------------------------------
+
+impl EventBase {
+    fn queue_for(&mut self, cb: *mut EventCallback) -> &mut CbQueue {
+        // SAFETY: `cb` is a live callback (caller's invariant).
+        let pri = unsafe { (*cb).pri } as usize;
+        // Events assigned before a later `event_base_priority_init` shrank
+        // the queues keep their number; clamp rather than index out of range.
+        let i = pri.min(self.active.len() - 1);
+        &mut self.active[i]
+    }
+
+    /// # Safety
+    /// `cb` is live and on no active queue.
+    unsafe fn insert_active(&mut self, cb: *mut EventCallback) {
+        // SAFETY: `cb` is live (caller).
+        let flags = unsafe { (*cb).flags };
+        self.incr_count(flags);
+        // SAFETY: as above.
+        unsafe { (*cb).flags |= EVLIST_ACTIVE };
+        self.event_count_active += 1;
+        self.event_count_active_max = self.event_count_active_max.max(self.event_count_active);
+        // SAFETY: `cb` is live and on no queue.
+        unsafe { self.queue_for(cb).push_back(cb) };
+    }
+
+    /// # Safety
+    /// `cb` is live and on its active queue.
+    unsafe fn remove_active(&mut self, cb: *mut EventCallback) {
+        // SAFETY: `cb` is live and queued (caller).
+        unsafe {
+            self.decr_count((*cb).flags);
+            (*cb).flags &= !EVLIST_ACTIVE;
+            self.queue_for(cb).remove(cb);
+        }
+        self.event_count_active -= 1;
+    }
+
+    /// # Safety
+    /// `cb` is live and on no queue.
+    unsafe fn insert_active_later(&mut self, cb: *mut EventCallback) {
+        // SAFETY: `cb` is live (caller).
+        unsafe {
+            self.incr_count((*cb).flags);
+            (*cb).flags |= EVLIST_ACTIVE_LATER;
+            self.active_later.push_back(cb);
+        }
+        self.event_count_active += 1;
+        self.event_count_active_max = self.event_count_active_max.max(self.event_count_active);
+    }
+
+    /// # Safety
+    /// `cb` is live and on the active-later queue.
+    unsafe fn remove_active_later(&mut self, cb: *mut EventCallback) {
+        // SAFETY: `cb` is live and queued (caller).
+        unsafe {
+            self.decr_count((*cb).flags);
+            (*cb).flags &= !EVLIST_ACTIVE_LATER;
+            self.active_later.remove(cb);
+        }
+        self.event_count_active -= 1;
+    }
+
+    /// Moves the callbacks activated "later" onto their active queues.
+    fn make_later_events_active(&mut self) {
+        while !self.active_later.is_empty() {
+            let cb = self.active_later.head;
+            // SAFETY: queue members are live.
+            unsafe {
+                self.active_later.remove(cb);
+                (*cb).flags = ((*cb).flags & !EVLIST_ACTIVE_LATER) | EVLIST_ACTIVE;
+                self.queue_for(cb).push_back(cb);
+            }
+        }
+    }
+
+    /// # Safety
+    /// `ev` is live and not in the heap.
+    unsafe fn insert_timeout(&mut self, ev: *mut Event, key: Micros) {
+        // SAFETY: `ev` is live (caller).
+        unsafe {
+            self.incr_count((*ev).callback.flags);
+            (*ev).callback.flags |= EVLIST_TIMEOUT;
+        }
+        self.timers.push(ev, key);
+    }
+
+    /// # Safety
+    /// `ev` is live and in the heap.
+    unsafe fn remove_timeout(&mut self, ev: *mut Event) {
+        // SAFETY: `ev` is live (caller).
+        unsafe {
+            self.decr_count((*ev).callback.flags);
+            (*ev).callback.flags &= !EVLIST_TIMEOUT;
+        }
+        self.timers.remove(ev);
+    }
+}
+
+// ---- add / del / activate --------------------------------------------------------
+
+/// `event_assign` on raw memory. Returns -1 (logged) for invalid flags.
+///
+/// # Safety
+/// `ev` points to writable memory of `size_of::<Event>()` bytes.
+pub unsafe fn assign(
+    ev: *mut Event,
+    base: *mut EventBase,
+    fd: EvutilSocket,
+    events: c_short,
+    cb: EventCallbackFn,
+    arg: *mut c_void,
+) -> c_int {
+    let closure = if events & EV_SIGNAL != 0 {
+        if events & EV_IO_MASK != 0 {
+            log::warnx("event_assign: EV_SIGNAL is not compatible with EV_READ, EV_WRITE or EV_CLOSED");
+            return -1;
+        }
+        CLOSURE_EVENT_SIGNAL
+    } else if events & EV_PERSIST != 0 {
+        CLOSURE_EVENT_PERSIST
+    } else {
+        CLOSURE_EVENT
+    };
+    // SAFETY: caller guarantees `ev` is writable; `base`, if not null, is a
+    // live base.
+    unsafe {
+        ptr::write_bytes(ev, 0, 1);
+        (*ev).base = base;
+        (*ev).callback.cb = CallbackUnion { event: cb };
+        (*ev).callback.arg = arg;
+        (*ev).callback.closure = closure;
+        (*ev).callback.flags = EVLIST_INIT;
+        (*ev).fd = fd;
+        (*ev).events = events;
+        (*ev).timeout_pos.heap_idx = HEAP_IDX_NONE;
+        if !base.is_null() {
+            (*ev).callback.pri = ((*base).active.len() / 2) as u8;
+        }
+    }
+    0
+}
+
+impl EventBase {
+/// `event_add_nolock_`: inserts `ev` in the fd or signal map unless it is
+/// already inserted or active, and (re)schedules its timeout if `tv` is given.
+///
+/// # Safety
+/// `ev` is live, assigned to this base, and not inside the base's memory.
+pub unsafe fn add(&mut self, ev: *mut Event, tv: Option<&timeval>, tv_is_absolute: bool) -> c_int {
+    let b = self;
+    // SAFETY: caller's contract.
+    let e = unsafe { &mut *ev };
+    if e.callback.flags & EVLIST_FINALIZING != 0 {
+        return -1;
+    }
+    let mut res = 0;
+    if e.events & (EV_IO_MASK | EV_SIGNAL) != 0
+        && e.callback.flags & (EVLIST_INSERTED | EVLIST_ACTIVE | EVLIST_ACTIVE_LATER) == 0
+    {
+        res = b.insert(ev);
+    }
+    if res != -1 {
+        if let Some(tv) = tv {
+            if e.callback.closure == CLOSURE_EVENT_PERSIST && !tv_is_absolute {
+                e.links.extra.io_timeout = *tv;
+            }
+            // Rescheduling an event made active by its timeout cancels that run.
+            if e.callback.flags & EVLIST_ACTIVE != 0 && e.res & EV_TIMEOUT != 0 {
+                if e.events & EV_SIGNAL != 0 && b.current == ev.cast() {
+                    b.current_ncalls = 0;
+                }
+                // SAFETY: the event is on its active queue.
+                unsafe { b.remove_active(ev.cast()) };
+            }
+            let now = b.now();
+            let common = b.is_common_timeout(tv);
+            let (abs_tv, key) = if tv_is_absolute {
+                (*tv, strip_tag(tv))
+            } else if common {
+                let key = now.saturating_add(strip_tag(tv));
+                let mut t = micros_to_tv(key);
+                t.tv_usec |= (tv.tv_usec as i64 & !COMMON_TIMEOUT_MICROSECONDS_MASK) as libc::suseconds_t;
+                (t, key)
+            } else {
+                let key = now.saturating_add(tv_to_micros(tv));
+                (micros_to_tv(key), key)
+            };
+            e.timeout = abs_tv;
+            if e.callback.flags & EVLIST_TIMEOUT != 0 {
+                b.timers.update(ev, key);
+            } else {
+                // SAFETY: the event is live and not in the heap.
+                unsafe { b.insert_timeout(ev, key) };
+            }
+        }
+    }
+    res
+}
+
+/// `event_del_nolock_`: takes `ev` off every queue of the base.
+///
+/// # Safety
+/// `ev` is live and assigned to this base.
+pub unsafe fn del(&mut self, ev: *mut Event, mode: DelMode) -> c_int {
+    let b = self;
+    // SAFETY: caller's contract.
+    let e = unsafe { &mut *ev };
+    if mode != DelMode::EvenIfFinalizing && e.callback.flags & EVLIST_FINALIZING != 0 {
+        return 0;
+    }
+    if e.events & EV_SIGNAL != 0 && b.current == ev.cast() {
+        b.current_ncalls = 0;
+    }
+    if e.callback.flags & EVLIST_TIMEOUT != 0 {
+        // SAFETY: the flag says it is in the heap.
+        unsafe { b.remove_timeout(ev) };
+    }
+    if e.callback.flags & EVLIST_ACTIVE != 0 {
+        // SAFETY: the flag says it is queued.
+        unsafe { b.remove_active(ev.cast()) };
+    } else if e.callback.flags & EVLIST_ACTIVE_LATER != 0 {
+        // SAFETY: as above.
+        unsafe { b.remove_active_later(ev.cast()) };
+    }
+    if e.callback.flags & EVLIST_INSERTED != 0 {
+        b.decr_count(e.callback.flags);
+        e.callback.flags &= !EVLIST_INSERTED;
+        if e.events & EV_IO_MASK != 0 {
+            b.io_del(ev);
+        } else {
+            b.signal_del(ev);
+        }
+    }
+    0
+}
+
+/// `event_active_nolock_`.
+///
+/// # Safety
+/// `ev` is live and assigned to this base.
+pub unsafe fn activate(&mut self, ev: *mut Event, res: c_short, ncalls: c_short) {
+    let b = self;
+    // SAFETY: caller's contract.
+    let e = unsafe { &mut *ev };
+    let f = e.callback.flags;
+    if f & EVLIST_FINALIZING != 0 {
+        return;
+    }
+    match f & (EVLIST_ACTIVE | EVLIST_ACTIVE_LATER) {
+        EVLIST_ACTIVE => {
+            e.res |= res;
+            return;
+        }
+        EVLIST_ACTIVE_LATER => e.res |= res,
+        _ => e.res = res,
+    }
+    if (e.callback.pri as c_int) < b.running_priority {
+        b.got_continue = true;
+    }
+    if e.events & EV_SIGNAL != 0 {
+        e.links.extra.ncalls = ncalls;
+    }
+    // SAFETY: the callback is live (above).
+    unsafe { callback_activate(b, ev.cast()) };
+}
+}
+
+/// Puts a callback on its active queue (moving it from active-later).
+/// Returns true if it was newly queued.
+///
+/// # Safety
+/// `cb` is live.
+pub unsafe fn callback_activate(b: &mut EventBase, cb: *mut EventCallback) -> bool {
+    // SAFETY: `cb` is live (caller).
+    let f = unsafe { (*cb).flags };
+    if f & EVLIST_FINALIZING != 0 {
+        return false;
+    }
+    match f & (EVLIST_ACTIVE | EVLIST_ACTIVE_LATER) {
+        EVLIST_ACTIVE => return false,
+        // SAFETY: the flag says it is on the later queue.
+        EVLIST_ACTIVE_LATER => unsafe { b.remove_active_later(cb) },
+        _ => {}
+    }
+    // SAFETY: `cb` is now on no queue.
+    unsafe { b.insert_active(cb) };
+    true
+}
+
+/// Queues a callback to run on the next loop iteration (not this one).
+///
+/// # Safety
+/// `cb` is live.
+pub unsafe fn callback_activate_later(b: &mut EventBase, cb: *mut EventCallback) -> bool {
+    // SAFETY: `cb` is live (caller).
+    if unsafe { (*cb).flags } & (EVLIST_ACTIVE | EVLIST_ACTIVE_LATER) != 0 {
+        return false;
+    }
+    // SAFETY: on no queue (checked).
+    unsafe { b.insert_active_later(cb) };
+    true
+}
+
+/// Takes a bare callback off whichever active queue it is on.
+///
+/// # Safety
+/// `cb` is live.
+pub unsafe fn callback_cancel(b: &mut EventBase, cb: *mut EventCallback) -> bool {
+    // SAFETY: `cb` is live (caller); flags tell which queue holds it.
+    unsafe {
+        let f = (*cb).flags;
+        if f & EVLIST_FINALIZING != 0 {
+            return false;
+        }
+        if f & EVLIST_ACTIVE != 0 {
+            b.remove_active(cb);
+        } else if f & EVLIST_ACTIVE_LATER != 0 {
+            b.remove_active_later(cb);
+        }
+    }
+    true
+}
+
+impl EventBase {
+    /// Links an I/O or signal event into its map and marks it inserted.
+    fn insert(&mut self, ev: *mut Event) -> c_int {
+        // SAFETY: `ev` is live (callers).
+        let e = unsafe { &mut *ev };
+        let res = if e.events & EV_IO_MASK != 0 { self.io_add(ev) } else { self.signal_add(ev) };
+        if res != -1 {
+            self.incr_count(e.callback.flags);
+            e.callback.flags |= EVLIST_INSERTED;
+        }
+        res
+    }
+
+    fn io_add(&mut self, ev: *mut Event) -> c_int {
+        // SAFETY: `ev` is live (callers).
+        let fd = unsafe { (*ev).fd };
+        if fd < 0 {
+            log::warnx(&format!("event_add: invalid fd {fd}"));
+            return -1;
+        }
+        // SAFETY: `ev` is live and in no list (not INSERTED).
+        match unsafe { self.io.add(fd as usize, ev) } {
+            Err(AddError::MixedEdgeTriggered) => {
+                log::warnx(&format!("Tried to mix edge-triggered and non-edge-triggered events on fd {fd}"));
+                -1
+            }
+            Err(AddError::TooMany) => {
+                log::warnx(&format!("Too many events reading or writing on fd {fd}"));
+                -1
+            }
+            Ok((old, new)) => {
+                if old == new {
+                    return 0;
+                }
+                let be = self.backend.as_mut().expect("base has a backend");
+                if be.update(fd, old, new).is_err() {
+                    // Undo: the kernel refused the fd.
+                    // SAFETY: `ev` was just linked under fd.
+                    unsafe { self.io.del(fd as usize, ev) };
+                    return -1;
+                }
+                1
+            }
+        }
+    }
+
+    fn io_del(&mut self, ev: *mut Event) {
+        // SAFETY: `ev` is live and linked under its fd (INSERTED).
+        let fd = unsafe { (*ev).fd };
+        let (old, new) = unsafe { self.io.del(fd as usize, ev) };
+        if old != new {
+            let be = self.backend.as_mut().expect("base has a backend");
+            let _ = be.update(fd, old, new);
+        }
+    }
+
+    fn signal_add(&mut self, ev: *mut Event) -> c_int {
+        // SAFETY: `ev` is live (callers).
+        let sig = unsafe { (*ev).fd };
+        if sig <= 0 || sig as usize >= NSIG {
+            log::warnx(&format!("event_add: signal number {sig} is out of range"));
+            return -1;
+        }
+        let s = sig as usize;
+        let first = self.io_signal_empty(s);
+        if first {
+            if !self.sig.ensure_pipe() {
+                return -1;
+            }
+            if !self.sig_ev_added() {
+                let sev: *mut Event = &mut *self.sig_ev;
+                // SAFETY: sig_ev is the base's own live I/O event, boxed
+                // apart from the base.
+                unsafe { (*sev).fd = self.sig.pipe[0] };
+                if self.insert(sev) == -1 {
+                    return -1;
+                }
+            }
+            if self.sig.other_base_has_signals() {
+                log::warnx(
+                    "Added a signal to event base with signals already added to another event_base.  Only one can have signals at a time with the epoll backend.  The base with the most recently added signal or the most recent event_base_loop() call gets preference; do not rely on this behavior in future Libevent versions.",
+                );
+            }
+            self.sig.take_ownership();
+            if !self.sig.install(s) {
+                return -1;
+            }
+        }
+        // SAFETY: `ev` is live and in no list.
+        let _ = unsafe { self.sig.map.add(s, ev) };
+        0
+    }
+
+    fn io_signal_empty(&self, s: usize) -> bool {
+        self.sig.map.head(s).is_null()
+    }
+
+    fn sig_ev_added(&self) -> bool {
+        self.sig_ev.callback.flags & EVLIST_INSERTED != 0
+    }
+
+    fn signal_del(&mut self, ev: *mut Event) {
+        // SAFETY: `ev` is live and linked under its signal.
+        let s = unsafe { (*ev).fd } as usize;
+        unsafe { self.sig.map.del(s, ev) };
+        if self.io_signal_empty(s) {
+            self.sig.restore(s);
+        }
+    }
+}
+
+/// The internal callback on the signal pipe: turn counts into activations.
+unsafe extern "C" fn signal_wake_cb(_fd: EvutilSocket, _what: c_short, arg: *mut c_void) {
+    // SAFETY: `arg` is the base that owns this internal event; no other
+    // borrow of it is live while a callback runs.
+    let b = unsafe { &mut *arg.cast::<EventBase>() };
+    b.sig.drain();
+    for s in 1..NSIG {
+        if b.sig.map.head(s).is_null() {
+            continue;
+        }
+        let n = signal::take_caught(s);
+        if n > 0 {
+            b.activate_signal(s, n.min(c_short::MAX as u32) as c_short);
+        }
+    }
+}
+
+impl EventBase {
+    /// `evmap_signal_active_`: every event on `sig` runs `ncalls` times.
+    pub fn activate_signal(&mut self, sig: usize, ncalls: c_short) {
+        let mut ev = self.sig.map.head(sig);
+        while !ev.is_null() {
+            // SAFETY: list members are live; activation leaves lists as they are.
+            unsafe {
+                let next = (*ev).links.next;
+                self.activate(ev, EV_SIGNAL, ncalls);
+                ev = next;
+            }
+        }
+    }
+
+    /// `evmap_io_active_`: activates the events on `fd` that want `what`.
+    pub fn activate_fd(&mut self, fd: c_int, what: c_short) {
+        if fd < 0 {
+            return;
+        }
+        let mut ev = self.io.head(fd as usize);
+        while !ev.is_null() {
+            // SAFETY: list members are live; activation leaves lists as they are.
+            unsafe {
+                let next = (*ev).links.next;
+                let evs = (*ev).events;
+                if evs & what & EV_IO_MASK != 0 {
+                    self.activate(ev, evs & what, 1);
+                }
+                ev = next;
+            }
+        }
+    }
+
+    /// `event_base_active_by_fd` with EV_TIMEOUT: activates the timers on `fd`.
+    pub fn activate_timers_on_fd(&mut self, fd: c_int) {
+        // SAFETY: heap members are live.
+        let evs: Vec<*mut Event> = self.timers.events().filter(|&e| unsafe { (*e).fd } == fd).collect();
+        for ev in evs {
+            // SAFETY: as above; activation does not free anything.
+            unsafe { self.activate(ev, EV_TIMEOUT, 1) };
+        }
+    }
+}
+
+// ---- priorities ---------------------------------------------------------------
+
+impl EventBase {
+    /// `event_base_priority_init`.
+    pub fn priority_init(&mut self, n: c_int) -> c_int {
+        if self.event_count_active > 0 || !(1..EVENT_MAX_PRIORITIES).contains(&n) {
+            return -1;
+        }
+        self.active = vec![CbQueue::default(); n as usize];
+        0
+    }
+}
+
+// ---- the loop -------------------------------------------------------------------
+
+/// `event_base_loop`.
+///
+/// # Safety
+/// `base` is live; it is not borrowed by the caller.
+pub unsafe fn run_loop(base: *mut EventBase, flags: c_int) -> c_int {
+    {
+        // SAFETY: caller's contract.
+        let b = unsafe { &mut *base };
+        if b.running_loop {
+            log::warnx("event_base_loop: reentrant invocation.  Only one event_base_loop can run on each event_base at once.");
+            return -1;
+        }
+        b.running_loop = true;
+        b.clear_time_cache();
+        if b.sig.n_installed > 0 {
+            b.sig.take_ownership();
+        }
+        b.got_term = false;
+        b.got_break = false;
+    }
+    let mut retval = 0;
+    loop {
+        // SAFETY: no other borrow is live here (callbacks have returned).
+        let b = unsafe { &mut *base };
+        b.got_continue = false;
+        if b.got_term || b.got_break {
+            break;
+        }
+        let timeout = if b.event_count_active == 0 && flags & EVLOOP_NONBLOCK == 0 {
+            b.timeout_next()
+        } else {
+            Some(0)
+        };
+        if flags & EVLOOP_NO_EXIT_ON_EMPTY == 0 && !b.have_events() && b.event_count_active == 0 {
+            log::debug(|| "event_base_loop: no events registered.".into());
+            retval = 1;
+            break;
+        }
+        b.make_later_events_active();
+        b.clear_time_cache();
+        if b.dispatch(timeout).is_err() {
+            log::debug(|| "event_base_loop: dispatch returned unsuccessfully.".into());
+            retval = -1;
+            break;
+        }
+        b.update_time_cache();
+        b.process_ready();
+        b.process_timeouts();
+        if b.event_count_active > 0 {
+            // SAFETY: base live, no borrow held across the call.
+            let n = unsafe { process_active(base) };
+            // SAFETY: callbacks returned.
+            let b = unsafe { &mut *base };
+            if flags & EVLOOP_ONCE != 0 && b.event_count_active == 0 && n != 0 {
+                break;
+            }
+        } else if flags & EVLOOP_NONBLOCK != 0 {
+            break;
+        }
+    }
+    // SAFETY: callbacks returned; base live.
+    let b = unsafe { &mut *base };
+    b.clear_time_cache();
+    b.running_loop = false;
+    retval
+}
+
+impl EventBase {
+    /// Time until the earliest timer, or None to wait forever.
+    fn timeout_next(&mut self) -> Option<Micros> {
+        let (key, _) = self.timers.top()?;
+        let now = self.now();
+        Some((key - now).max(0))
+    }
+
+    fn dispatch(&mut self, timeout: Option<Micros>) -> Result<(), ()> {
+        let mut ready = std::mem::take(&mut self.ready);
+        ready.clear();
+        let be = self.backend.as_mut().expect("base has a backend");
+        let r = be.dispatch(timeout, &mut ready);
+        self.ready = ready;
+        r
+    }
+}
+
+impl EventBase {
+    /// Activates the events of the fds the backend reported.
+    fn process_ready(&mut self) {
+        // Taken out so activation may borrow the base; put back to keep
+        // its capacity.
+        let ready = std::mem::take(&mut self.ready);
+        for r in &ready {
+            self.activate_fd(r.fd, r.what);
+        }
+        self.ready = ready;
+    }
+
+    /// Activates every timer that is due.
+    fn process_timeouts(&mut self) {
+        if self.timers.is_empty() {
+            return;
+        }
+        let now = self.now();
+        while let Some((key, ev)) = self.timers.top() {
+            if key > now {
+                break;
+            }
+            // SAFETY: heap members are live.
+            unsafe {
+                self.del(ev, DelMode::NoBlock);
+                self.activate(ev, EV_TIMEOUT, 1);
+            }
+        }
+    }
+}
+
+/// Runs the active callbacks, highest priority first. Returns how many
+/// non-internal callbacks ran, or -1 if the loop was broken.
+///
+/// # Safety
+/// `base` is live and not borrowed elsewhere.
+unsafe fn process_active(base: *mut EventBase) -> c_int {
+    let mut count = 0;
+    // SAFETY: caller's contract.
+    let npri = unsafe { (*base).active.len() };
+    for i in 0..npri {
+        // SAFETY: as above; the number of queues only changes through
+        // priority_init, which refuses while callbacks are active.
+        let b = unsafe { &mut *base };
+        if i >= b.active.len() || b.active[i].is_empty() {
+            continue;
+        }
+        b.running_priority = i as c_int;
+        let (max, end) = if (i as c_int) < b.limit_callbacks_after_prio {
+            (c_int::MAX, None)
+        } else {
+            (b.max_dispatch_callbacks, b.max_dispatch_time.map(|d| b.now() + d))
+        };
+        // SAFETY: as above.
+        count = unsafe { process_queue(base, i, max, end) };
+        if count != 0 {
+            break;
+        }
+    }
+    // SAFETY: as above.
+    unsafe { (*base).running_priority = -1 };
+    count
+}
+
+/// Runs the callbacks of priority `pri`. Returns how many non-internal ones
+/// ran, or -1 if the loop was broken.
+///
+/// # Safety
+/// `base` is live and not borrowed elsewhere.
+unsafe fn process_queue(base: *mut EventBase, pri: usize, max: c_int, end: Option<Micros>) -> c_int {
+    let mut count = 0;
+    loop {
+        // SAFETY: no borrow of the base outlives an iteration.
+        let b = unsafe { &mut *base };
+        let Some(&q) = b.active.get(pri) else { break };
+        let cb = q.head;
+        if cb.is_null() {
+            break;
+        }
+        // SAFETY: queue members are live.
+        let (flags, closure) = unsafe { ((*cb).flags, (*cb).closure) };
+        if flags & EVLIST_INIT != 0 {
+            let ev = Event::from_callback(cb);
+            // SAFETY: `ev` is live.
+            unsafe {
+                if (*ev).events & EV_PERSIST != 0 || flags & EVLIST_FINALIZING != 0 {
+                    b.remove_active(cb);
+                } else {
+                    b.del(ev, DelMode::NoBlock);
+                }
+            }
+        } else {
+            // SAFETY: a queued bare callback is live.
+            unsafe { b.remove_active(cb) };
+        }
+        if flags & EVLIST_INTERNAL == 0 {
+            count += 1;
+        }
+        b.current = cb;
+        // SAFETY: `cb` is live until its callback returns (the program may
+        // free it inside; we do not touch it afterwards).
+        unsafe { run_callback(base, cb, closure) };
+        // SAFETY: callbacks returned.
+        let b = unsafe { &mut *base };
+        b.current = ptr::null_mut();
+        if b.got_break {
+            return -1;
+        }
+        if count >= max {
+            return count;
+        }
+        if let Some(end) = end {
+            if count > 0 {
+                b.update_time_cache();
+                if b.now() >= end {
+                    return count;
+                }
+            }
+        }
+        if b.got_continue {
+            break;
+        }
+    }
+    count
+}
+
+/// Calls one callback according to its closure.
+///
+/// # Safety
+/// `base` is live and not borrowed; `cb` is live.
+unsafe fn run_callback(base: *mut EventBase, cb: *mut EventCallback, closure: u8) {
+    // SAFETY (whole body): `cb` is live on entry; every field is read
+    // before the program's callback runs, since it may free the memory.
+    unsafe {
+        let arg = (*cb).arg;
+        match closure {
+            CLOSURE_EVENT_SIGNAL => {
+                // Runs `ncalls` times; `event_del` on this event zeroes
+                // `current_ncalls`, so the event is never touched after the
+                // program deleted or freed it.
+                let ev = Event::from_callback(cb);
+                let (f, fd, res) = ((*cb).cb.event, (*ev).fd, (*ev).res);
+                (*base).current_ncalls = (*ev).links.extra.ncalls;
+                while (*base).current_ncalls > 0 {
+                    (*base).current_ncalls -= 1;
+                    (*ev).links.extra.ncalls = (*base).current_ncalls;
+                    if let Some(f) = f {
+                        f(fd, res, arg);
+                    }
+                    if (*base).got_break {
+                        (*base).current_ncalls = 0;
+                        return;
+                    }
+                }
+            }
+            CLOSURE_EVENT_PERSIST => {
+                let ev = Event::from_callback(cb);
+                (*base).persist_reschedule(ev);
+                let (f, fd, res) = ((*cb).cb.event, (*ev).fd, (*ev).res);
+                if let Some(f) = f {
+                    f(fd, res, arg);
+                }
+            }
+            CLOSURE_EVENT => {
+                let ev = Event::from_callback(cb);
+                let (f, fd, res) = ((*cb).cb.event, (*ev).fd, (*ev).res);
+                if let Some(f) = f {
+                    f(fd, res, arg);
+                }
+            }
+            CLOSURE_CB_SELF => {
+                if let Some(f) = (*cb).cb.selfcb {
+                    f(cb, arg);
+                }
+            }
+            CLOSURE_EVENT_FINALIZE | CLOSURE_EVENT_FINALIZE_FREE => {
+                let ev = Event::from_callback(cb);
+                let f = (*cb).cb.evfinalize;
+                (*base).current = ptr::null_mut();
+                crate::core::debug::note_teardown(ev);
+                if let Some(f) = f {
+                    f(ev, arg);
+                }
+                if closure == CLOSURE_EVENT_FINALIZE_FREE {
+                    crate::mm::free(ev.cast());
+                }
+            }
+            CLOSURE_CB_FINALIZE => {
+                (*base).current = ptr::null_mut();
+                if let Some(f) = (*cb).cb.cbfinalize {
+                    f(cb, arg);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+impl EventBase {
+/// Re-arms the timeout of a persistent event before its callback runs:
+/// from its previous expiry if it fired by timeout (keeping a steady
+/// schedule), from now otherwise.
+///
+/// # Safety
+/// `ev` is live and assigned to this base.
+unsafe fn persist_reschedule(&mut self, ev: *mut Event) {
+    let b = self;
+    // SAFETY: caller's contract.
+    let e = unsafe { &mut *ev };
+    // SAFETY: a persistent I/O event keeps its interval in `io_timeout`.
+    let delay_tv = unsafe { e.links.extra.io_timeout };
+    if delay_tv.tv_sec == 0 && delay_tv.tv_usec == 0 {
+        return;
+    }
+    let now = b.now();
+    let common = b.is_common_timeout(&e.timeout);
+    let delay = strip_tag(&delay_tv);
+    let relative_to = if e.res & EV_TIMEOUT != 0 { strip_tag(&e.timeout) } else { now };
+    let mut run_at = relative_to.saturating_add(delay);
+    if run_at < now {
+        // Missed runs (a clock jump, a long callback): restart from now.
+        run_at = now.saturating_add(delay);
+    }
+    let mut tv = micros_to_tv(run_at);
+    if common {
+        tv.tv_usec |= (delay_tv.tv_usec as i64 & !COMMON_TIMEOUT_MICROSECONDS_MASK) as libc::suseconds_t;
+    }
+    // SAFETY: the event is live; absolute timeout.
+    unsafe { b.add(ev, Some(&tv), true) };
+}
+}
+
+impl EventBase {
+    /// `event_remove_timer`: drops the timeout, keeps the I/O or signal part.
+    ///
+    /// # Safety
+    /// `ev` is live and assigned to this base.
+    pub unsafe fn remove_timer(&mut self, ev: *mut Event) {
+        // SAFETY: caller's contract.
+        unsafe {
+            if (*ev).callback.flags & EVLIST_TIMEOUT != 0 {
+                self.remove_timeout(ev);
+                if (*ev).events & EV_SIGNAL == 0 {
+                    (*ev).links.extra.io_timeout = clock::ZERO_TV;
+                }
+            }
+        }
+    }
+
+    /// `event_finalize`: deletes `ev` without waiting, then queues `cb` to
+    /// run from the loop (and the event to be freed after it if `free`).
+    ///
+    /// # Safety
+    /// `ev` is live and assigned to this base.
+    pub unsafe fn finalize(&mut self, ev: *mut Event, cb: EventFinalizeFn, free: bool) {
+        // SAFETY: caller's contract.
+        unsafe {
+            self.del(ev, DelMode::NoBlock);
+            (*ev).callback.closure = if free { CLOSURE_EVENT_FINALIZE_FREE } else { CLOSURE_EVENT_FINALIZE };
+            (*ev).callback.cb = CallbackUnion { evfinalize: cb };
+            self.activate(ev, EV_FINALIZE, 1);
+            (*ev).callback.flags |= EVLIST_FINALIZING;
+        }
+    }
+}
+
+// ---- loop control ---------------------------------------------------------------
+
+impl EventBase {
+    pub fn loopbreak(&mut self) {
+        self.got_break = true;
+    }
+    pub fn loopcontinue(&mut self) {
+        self.got_continue = true;
+    }
+    pub fn set_got_term(&mut self) {
+        self.got_term = true;
+    }
+    pub fn got_break(&self) -> bool {
+        self.got_break
+    }
+    pub fn got_exit(&self) -> bool {
+        self.got_term
+    }
+}
+
+// ---- once ------------------------------------------------------------------------
+
+unsafe extern "C" fn once_trampoline(fd: EvutilSocket, what: c_short, arg: *mut c_void) {
+    let once: *mut OnceEvent = arg.cast();
+    // SAFETY: `arg` is the OnceEvent made by `once`, alive until freed here.
+    unsafe {
+        let base = (*once).ev.base;
+        (*base).once_events.retain(|&o| o != once);
+        if let Some(f) = (*once).cb {
+            f(fd, what, (*once).arg);
+        }
+        crate::mm::free(once.cast());
+    }
+}
+
+impl EventBase {
+/// `event_base_once`.
+pub fn once(
+    &mut self,
+    fd: EvutilSocket,
+    events: c_short,
+    cb: EventCallbackFn,
+    arg: *mut c_void,
+    tv: Option<&timeval>,
+) -> c_int {
+    if events & (EV_SIGNAL | EV_PERSIST) != 0 {
+        return -1;
+    }
+    let kinds = events & (EV_TIMEOUT | EV_SIGNAL | EV_READ | EV_WRITE | EV_CLOSED);
+    let p = crate::mm::calloc(1, std::mem::size_of::<OnceEvent>()).cast::<OnceEvent>();
+    if p.is_null() {
+        return -1;
+    }
+    let base: *mut EventBase = self;
+    // SAFETY: `p` is fresh zeroed memory of the right size.
+    unsafe {
+        (*p).cb = cb;
+        (*p).arg = arg;
+        let ev: *mut Event = &mut (*p).ev;
+        let mut activate_now = false;
+        if kinds == EV_TIMEOUT {
+            assign(ev, base, -1, 0, Some(once_trampoline), p.cast());
+            activate_now = tv.is_none_or(|t| t.tv_sec == 0 && t.tv_usec == 0);
+        } else if kinds & EV_IO_MASK != 0 {
+            assign(ev, base, fd, kinds & EV_IO_MASK, Some(once_trampoline), p.cast());
+        } else {
+            crate::mm::free(p.cast());
+            return -1;
+        }
+        crate::core::debug::note_setup(ev);
+        if activate_now {
+            self.activate(ev, EV_TIMEOUT, 1);
+        } else if self.add(ev, tv, false) != 0 {
+            crate::mm::free(p.cast());
+            return -1;
+        }
+        self.once_events.push(p);
+    }
+    0
+}
+}
+
+// ---- inspection -------------------------------------------------------------------
+
+impl EventBase {
+    /// Every event the base knows, each once: inserted ones (fd and signal
+    /// maps), then timers not inserted, then active ones neither inserted nor
+    /// timed. Internal events are included, as libevent includes them.
+    pub fn all_events(&self) -> Vec<*mut Event> {
+        let mut v = Vec::new();
+        let mut push_list = |map: &IoMap| {
+            for k in map.keys() {
+                let mut ev = map.head(k);
+                while !ev.is_null() {
+                    v.push(ev);
+                    // SAFETY: list members are live.
+                    ev = unsafe { (*ev).links.next };
+                }
+            }
+        };
+        push_list(&self.io);
+        push_list(&self.sig.map);
+        for ev in self.timers.events() {
+            // SAFETY: heap members are live.
+            if unsafe { (*ev).callback.flags } & EVLIST_INSERTED == 0 {
+                v.push(ev);
+            }
+        }
+        for q in self.active.iter().chain(std::iter::once(&self.active_later)) {
+            for cb in q.iter() {
+                // SAFETY: queue members are live.
+                let f = unsafe { (*cb).flags };
+                if f & EVLIST_INIT != 0 && f & (EVLIST_INSERTED | EVLIST_TIMEOUT) == 0 {
+                    v.push(Event::from_callback(cb));
+                }
+            }
+        }
+        v
+    }
+
+    /// The active events, for `event_base_dump_events`.
+    pub fn active_events(&self) -> Vec<*mut Event> {
+        let mut v = Vec::new();
+        for q in self.active.iter().chain(std::iter::once(&self.active_later)) {
+            for cb in q.iter() {
+                // SAFETY: queue members are live.
+                if unsafe { (*cb).flags } & EVLIST_INIT != 0 {
+                    v.push(Event::from_callback(cb));
+                }
+            }
+        }
+        v
+    }
+
+    /// The wall-clock time a timeout expires at, for reporting.
+    pub fn timeout_as_wall(&self, ev: &Event) -> timeval {
+        micros_to_tv(self.to_wall(strip_tag(&ev.timeout)))
+    }
+}
+
+// ---- fork and teardown ---------------------------------------------------------------
+
+/// `event_reinit`: after `fork()`, a fresh backend and signal pipe, with every
+/// inserted event registered again.
+///
+impl EventBase {
+pub fn reinit(&mut self) -> c_int {
+    let b = self;
+    let had_sig = b.sig_ev_added();
+    if had_sig {
+        let sev: *mut Event = &mut *b.sig_ev;
+        // SAFETY: the base's own event.
+        unsafe { b.del(sev, DelMode::NoBlock) };
+        b.sig.close_pipe();
+    }
+    let need_new = b.backend.as_ref().is_some_and(|be| be.need_reinit());
+    if need_new {
+        let name = b.method_name();
+        let m = METHODS.iter().find(|m| m.name == name).expect("known method");
+        b.backend = None;
+        match (m.new)() {
+            Some(be) => b.backend = Some(be),
+            None => {
+                log::warnx("event_reinit: could not reinitialize event mechanism");
+                return -1;
+            }
+        }
+    }
+    let mut res = 0;
+    if had_sig || b.sig.n_installed > 0 {
+        if !b.sig.ensure_pipe() {
+            return -1;
+        }
+        let sev: *mut Event = &mut *b.sig_ev;
+        // SAFETY: the base's own event.
+        unsafe {
+            (*sev).fd = b.sig.pipe[0];
+            if b.add(sev, None, false) == -1 {
+                res = -1;
+            }
+        }
+        b.sig.take_ownership();
+    }
+    if need_new {
+        let be = b.backend.as_mut().expect("just built");
+        for fd in b.io.keys().collect::<Vec<_>>() {
+            let m = b.io.slot(fd).map_or(0, |s| s.mask());
+            if be.update(fd as c_int, 0, m).is_err() {
+                res = -1;
+            }
+        }
+    }
+    res
+}
+}
+
+/// `event_base_free`: deletes every event still in the base, runs pending
+/// finalizers if `run_finalizers`, and releases everything.
+///
+/// # Safety
+/// `base` came from `EventBase::new` (via Box::into_raw) and is not running
+/// callbacks of its own loop on this stack.
+pub unsafe fn free(base: *mut EventBase, run_finalizers: bool) {
+    let mut n_deleted = 0;
+    // SAFETY: caller's contract. Snapshots are taken because deleting
+    // changes the structures.
+    unsafe {
+        let all = (*base).all_events();
+        for ev in all {
+            if (*ev).callback.flags & (EVLIST_INSERTED | EVLIST_TIMEOUT) != 0 {
+                (*base).del(ev, DelMode::EvenIfFinalizing);
+                n_deleted += 1;
+            }
+        }
+        let queues: Vec<*mut EventCallback> = (*base)
+            .active
+            .iter()
+            .chain(std::iter::once(&(*base).active_later))
+            .flat_map(|q| q.iter())
+            .collect();
+        for cb in queues {
+            let f = (*cb).flags;
+            if f & EVLIST_INTERNAL != 0 {
+                continue;
+            }
+            if f & EVLIST_INIT != 0 {
+                (*base).del(Event::from_callback(cb), DelMode::EvenIfFinalizing);
+            } else {
+                callback_cancel(&mut *base, cb);
+            }
+            n_deleted += 1;
+            if run_finalizers && f & EVLIST_FINALIZING != 0 {
+                match (*cb).closure {
+                    CLOSURE_EVENT_FINALIZE | CLOSURE_EVENT_FINALIZE_FREE => {
+                        let ev = Event::from_callback(cb);
+                        if let Some(fin) = (*cb).cb.evfinalize {
+                            fin(ev, (*cb).arg);
+                        }
+                        if (*cb).closure == CLOSURE_EVENT_FINALIZE_FREE {
+                            crate::mm::free(ev.cast());
+                        }
+                    }
+                    CLOSURE_CB_FINALIZE => {
+                        if let Some(fin) = (*cb).cb.cbfinalize {
+                            fin(cb, (*cb).arg);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        if n_deleted > 0 {
+            log::debug(|| format!("event_base_free_: {n_deleted} events were still set in base"));
+        }
+        let b = &mut *base;
+        for o in std::mem::take(&mut b.once_events) {
+            crate::mm::free(o.cast());
+        }
+        if b.sig_ev_added() {
+            let sev: *mut Event = &mut *b.sig_ev;
+            b.del(sev, DelMode::EvenIfFinalizing);
+        }
+        let b = &mut *base;
+        for s in 1..NSIG {
+            b.sig.restore(s);
+        }
+        b.sig.close_pipe();
+        drop(Box::from_raw(base));
+    }
+}

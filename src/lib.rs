@@ -1,0 +1,16 @@
+//! event_rs: libevent 2.1.12 reimplemented in Rust, with the same C API and
+//! ABI (`capi`), on a reactor core (`core`).
+//!
+//! Map for libevent users: `event.c` → [`core::base`] and [`capi::event`];
+//! `evmap.c` → [`core::iomap`]; `signal.c` → [`core::signal`];
+//! `epoll.c`/`poll.c`/`select.c` → [`core::backend`]; `minheap` →
+//! [`core::timer`]; `log.c` → [`log`]; `event_set_mem_functions` → [`mm`].
+
+pub mod capi;
+pub mod core;
+pub mod log;
+pub mod mm;
+
+#[cfg(feature = "c-allocator")]
+#[global_allocator]
+static GLOBAL: mm::CAllocator = mm::CAllocator;
