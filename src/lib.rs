@@ -10,6 +10,7 @@ pub mod capi;
 pub mod core;
 pub mod log;
 pub mod mm;
+pub mod thread;
 
 #[cfg(feature = "c-allocator")]
 #[global_allocator]

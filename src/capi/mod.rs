@@ -10,6 +10,7 @@ pub mod event;
 pub mod event_compat;
 pub mod types;
 pub mod util;
+mod varargs;
 
 pub use types::{
     event_base_foreach_event_cb, event_callback_fn, event_config, event_fatal_cb, event_finalize_callback_fn,

@@ -218,7 +218,13 @@ pub struct EventBase {
     n_common_timeouts: usize,
 
     once_events: Vec<*mut OnceEvent>,
+    /// Deferred callbacks queued this iteration (beyond a few, they wait
+    /// for the next one so I/O is not starved).
+    n_deferreds_queued: c_int,
 }
+
+/// Deferred callbacks beyond this many per iteration run on the next one.
+const MAX_DEFERREDS_QUEUED: c_int = 32;
 
 // ---- construction -------------------------------------------------------
 
@@ -301,6 +307,7 @@ impl EventBase {
             common_timeouts: Box::new([clock::ZERO_TV; MAX_COMMON_TIMEOUTS]),
             n_common_timeouts: 0,
             once_events: Vec::new(),
+            n_deferreds_queued: 0,
         });
         let bp: *mut EventBase = &mut *base;
         let sig_ev: *mut Event = &mut *base.sig_ev;
@@ -817,6 +824,44 @@ pub unsafe fn callback_activate_later(b: &mut EventBase, cb: *mut EventCallback)
     true
 }
 
+/// Prepares a bare callback (`event_deferred_cb_init_`): it runs `f(cb, arg)`
+/// from the loop at priority `pri` each time it is scheduled.
+///
+/// # Safety
+/// `cb` points to writable memory for a `struct event_callback`.
+pub unsafe fn deferred_init(cb: *mut EventCallback, pri: u8, f: SelfCallbackFn, arg: *mut c_void) {
+    // SAFETY: caller's contract.
+    unsafe {
+        ptr::write_bytes(cb, 0, 1);
+        (*cb).cb = CallbackUnion { selfcb: f };
+        (*cb).arg = arg;
+        (*cb).pri = pri;
+        (*cb).closure = CLOSURE_CB_SELF;
+    }
+}
+
+impl EventBase {
+    /// `event_deferred_cb_schedule_`: queues a deferred callback; after
+    /// MAX_DEFERREDS_QUEUED in one iteration, later ones wait a turn.
+    /// Returns true if it was newly queued.
+    ///
+    /// # Safety
+    /// `cb` is live (prepared by `deferred_init`) until it runs or is cancelled.
+    pub unsafe fn deferred_schedule(&mut self, cb: *mut EventCallback) -> bool {
+        if self.n_deferreds_queued > MAX_DEFERREDS_QUEUED {
+            // SAFETY: caller's contract.
+            unsafe { callback_activate_later(self, cb) }
+        } else {
+            // SAFETY: caller's contract.
+            let r = unsafe { callback_activate(self, cb) };
+            if r {
+                self.n_deferreds_queued += 1;
+            }
+            r
+        }
+    }
+}
+
 /// Takes a bare callback off whichever active queue it is on.
 ///
 /// # Safety
@@ -1049,6 +1094,7 @@ pub unsafe fn run_loop(base: *mut EventBase, flags: c_int) -> c_int {
         // SAFETY: no other borrow is live here (callbacks have returned).
         let b = unsafe { &mut *base };
         b.got_continue = false;
+        b.n_deferreds_queued = 0;
         if b.got_term || b.got_break {
             break;
         }
