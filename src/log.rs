@@ -93,8 +93,12 @@ pub fn errx(code: c_int, msg: &str) -> ! {
     if cb != 0 {
         // SAFETY: FATAL_CB only ever holds 0 or a `FatalCb`.
         let f: FatalCb = unsafe { std::mem::transmute::<usize, FatalCb>(cb) };
-        // SAFETY: calling the program's fatal callback.
-        unsafe { f(code) };
+        // SAFETY: calling the program's fatal callback; if it returns,
+        // libevent exits with the code (even for assertion failures).
+        unsafe {
+            f(code);
+            libc::exit(code)
+        }
     }
     if code == ERR_ABORT {
         std::process::abort();

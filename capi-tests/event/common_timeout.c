@@ -16,19 +16,21 @@ static void rec_cb(evutil_socket_t fd, short what, void *arg)
 	strcat(order, " ");
 }
 
-static const struct timeval *ct30, *ct60;
+/* Durations are far apart (50 / 250 / 450ms) so that a loaded machine
+ * cannot make two groups expire in the same loop pass. */
+static const struct timeval *ct30, *ct60, *ct50, *ct450;
 static struct event *evs[8];
 static void add_from_cb(evutil_socket_t fd, short what, void *arg)
 {
-	struct timeval t45 = t_tv(0, 45 * 1000);
-	struct timeval t30 = t_tv(0, 30 * 1000);
-	event_add(evs[0], ct30);
-	event_add(evs[1], ct60);
-	event_add(evs[2], &t45);	/* heap timer between the two */
-	event_add(evs[3], ct30);
-	event_add(evs[4], &t30);	/* heap timer with the same deadline as ct30 */
-	event_add(evs[5], ct30);
-	event_add(evs[6], ct60);
+	struct timeval t250 = t_tv(0, 250 * 1000);
+	struct timeval t50 = t_tv(0, 50 * 1000);
+	event_add(evs[0], ct50);
+	event_add(evs[1], ct450);
+	event_add(evs[2], &t250);	/* heap timer between the two */
+	event_add(evs[3], ct50);
+	event_add(evs[4], &t50);	/* heap timer with the same deadline as ct50 */
+	event_add(evs[5], ct50);
+	event_add(evs[6], ct450);
 }
 
 static int pcount;
@@ -96,8 +98,12 @@ int main(void)
 	show_ct("{5,0}", p);
 
 	printf("== firing order ==\n");
+	d = t_tv(0, 50 * 1000);
+	ct50 = event_base_init_common_timeout(base, &d);
+	d = t_tv(0, 450 * 1000);
+	ct450 = event_base_init_common_timeout(base, &d);
 	for (i = 0; i < 7; i++) {
-		static const char *names[] = { "c30a", "c60a", "h45", "c30b", "h30", "c30c", "c60b" };
+		static const char *names[] = { "c50a", "c450a", "h250", "c50b", "h50", "c50c", "c450b" };
 		evs[i] = evtimer_new(base, rec_cb, (void *)names[i]);
 	}
 	starter = evtimer_new(base, add_from_cb, NULL);
@@ -107,12 +113,13 @@ int main(void)
 	r = event_base_dispatch(base);
 	printf("dispatch -> %d order: %s\n", r, order);
 
+	/* all on one common timeout: FIFO whatever the clock does */
 	printf("== added outside the loop: FIFO per common timeout ==\n");
 	for (i = 0; i < 5; i++)
-		event_add(evs[i], ct30);
+		event_add(evs[i], ct50);
 	printf("added=%d\n", event_base_get_num_events(base, EVENT_BASE_COUNT_ADDED));
 	event_del(evs[2]);
-	event_add(evs[1], ct30);	/* re-add moves it to the end */
+	event_add(evs[1], ct50);	/* re-add moves it to the end */
 	order[0] = 0;
 	r = event_base_dispatch(base);
 	printf("dispatch -> %d order: %s\n", r, order);

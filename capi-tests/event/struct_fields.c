@@ -4,7 +4,8 @@
  * active / del / callback), the priority byte, the closure byte, the
  * callback and argument slots, ev_timeout_pos.min_heap_idx (the timer
  * heap index lives in the event), the stored interval of persistent
- * events (ev_.ev_io.ev_timeout), ev_ncalls of signal events, ev_base
+ * events (ev_.ev_io.ev_timeout), ev_ncalls of signal events (the number
+ * of calls still to come while the callback runs), ev_base
  * written directly, events embedded in a struct, static and on the
  * stack. */
 #include "common.h"
@@ -37,8 +38,9 @@ static void field_cb(evutil_socket_t fd, short what, void *arg)
 static void sig_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct event *ev = arg;
-	printf("  signal callback: ev_ncalls=%d pncalls-set=%d\n", ev->ev_.ev_signal.ev_ncalls,
-	    ev->ev_.ev_signal.ev_pncalls != NULL);
+	/* ev_ncalls: calls still to come for this delivery batch (the
+	 * ev_pncalls pointer next to it is libevent-internal: not printed) */
+	printf("  signal callback: ev_ncalls=%d\n", ev->ev_.ev_signal.ev_ncalls);
 }
 
 static void conn_cb(evutil_socket_t fd, short what, void *arg)

@@ -30,7 +30,7 @@ for a in "$@"; do
     esac
 done
 
-[ -x "$BIN/regress" ] || "$HERE/build.sh" >&2
+[ -x "$BIN/regress" ] || bash "$HERE/build.sh" >&2
 
 PROGS="regress test-changelist test-closed test-dumpevents test-eof test-fdleak test-init test-ratelim test-time test-weof"
 TMP="$(mktemp -d)"

@@ -101,6 +101,10 @@ run_worker() {
         status=FAIL reason=" (signal $(kill -l $((rc - 128)) 2>/dev/null || echo $((rc - 128))))"
     elif [ $rc != 0 ]; then
         status=FAIL reason=" (exit $rc)"
+        local sym
+        sym="$(grep -m1 -oE '(symbol lookup error|error while loading shared libraries).*' "$log" \
+               | grep -oE 'undefined symbol: [A-Za-z0-9_]+' | head -1)"
+        [ -z "$sym" ] || reason=" (exit $rc, $sym)"
     else
         case "$name" in
             test-*) status=PASS ;;
@@ -124,7 +128,7 @@ run_inner() {
         ip link set lo up || { echo "[upstream] ERROR: cannot bring up lo in the namespace" >&2; exit 2; }
     fi
     # results land in $RESDIR/<idx>; the caller prints them in order
-    awk -F'\t' '{print $1 ":" $2}' "$1" | xargs -P "$JOBS" -n 1 "$SELF" --worker
+    awk -F'\t' '{print $1 ":" $2}' "$1" | xargs -P "$JOBS" -n 1 bash "$SELF" --worker
     return 0
 }
 
@@ -154,7 +158,7 @@ JOBS="${JOBS:-2}"
 TEST_TIMEOUT="${TEST_TIMEOUT:-30}"
 
 if [ "${NO_BUILD:-0}" != 1 ]; then
-    "$HERE/build.sh" || die "build.sh failed"
+    bash "$HERE/build.sh" || die "build.sh failed"
 fi
 for p in regress test-init test-eof test-closed test-weof test-time test-changelist \
          test-fdleak test-dumpevents test-ratelim; do
@@ -339,9 +343,9 @@ START=$(date +%s)
 # The workers (inside the namespace) write one result file per test index;
 # skipped tests already have theirs.  Print them in list order as they arrive.
 if [ ${#NS[@]} -gt 0 ]; then
-    IN_NETNS=1 "${NS[@]}" "$SELF" --inner "$RUNLIST" &
+    IN_NETNS=1 "${NS[@]}" bash "$SELF" --inner "$RUNLIST" &
 else
-    IN_NETNS=0 "$SELF" --inner "$RUNLIST" &
+    IN_NETNS=0 bash "$SELF" --inner "$RUNLIST" &
 fi
 RPID=$!
 i=1

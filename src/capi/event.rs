@@ -224,7 +224,7 @@ pub unsafe extern "C" fn event_base_get_npriorities(base: *mut event_base) -> c_
 pub unsafe extern "C" fn event_priority_set(ev: *mut event, pri: c_int) -> c_int {
     // SAFETY: ev is null or an event; its base (if set) is live.
     let Some(e) = (unsafe { ev.as_mut() }) else { return -1 };
-    debug::assert_is_setup(ev, "event_priority_set");
+    debug::assert_is_setup(ev);
     if e.callback.flags & EVLIST_ACTIVE != 0 || e.base.is_null() {
         return -1;
     }
@@ -264,7 +264,7 @@ pub unsafe extern "C" fn event_assign(
     debug::mark_too_late();
     let base = base_or_current(base);
     let arg = if arg == event_self_cbarg() { ev.cast() } else { arg };
-    debug::assert_not_added(ev, "event_assign");
+    debug::assert_not_added(ev);
     // SAFETY: ev points to a struct event's worth of writable memory; base
     // is null or live.
     let r = unsafe { base::assign(ev, base, fd, events, callback, arg) };
@@ -301,7 +301,7 @@ pub unsafe extern "C" fn event_free(ev: *mut event) {
     if ev.is_null() {
         return;
     }
-    debug::assert_is_setup(ev, "event_free");
+    debug::assert_is_setup(ev);
     // SAFETY: ev is an event from event_new.
     unsafe { event_del(ev) };
     debug::note_teardown(ev);
@@ -315,28 +315,48 @@ pub unsafe extern "C" fn event_add(ev: *mut event, tv: *const timeval) -> c_int 
     if !unsafe { has_base(ev, "event_add") } {
         return -1;
     }
-    debug::assert_is_setup(ev, "event_add");
+    debug::assert_is_setup(ev);
     // SAFETY: tv is null or valid; the event's base is live.
     let tv = unsafe { opt_ref(tv) };
+    log::debug(|| {
+        // SAFETY: ev is a live event (checked above).
+        let e = unsafe { &*ev };
+        let cb = unsafe { e.callback.cb.event }.map_or(ptr::null(), |f| f as *const c_void);
+        format!(
+            "event_add: event: {ev:p} (fd {}), {}{}{}{}call {cb:p}",
+            e.fd,
+            if e.events & EV_READ != 0 { "EV_READ " } else { " " },
+            if e.events & EV_WRITE != 0 { "EV_WRITE " } else { " " },
+            if e.events & EV_CLOSED != 0 { "EV_CLOSED " } else { " " },
+            if tv.is_some() { "EV_TIMEOUT " } else { " " },
+        )
+    });
     if let Some(t) = tv {
-        if t.tv_sec < 0 || t.tv_usec < 0 {
-            log::warnx("event_add: negative timeout");
-            return -1;
-        }
+        log::debug(|| {
+            // SAFETY: as above.
+            let cb = unsafe { (*ev).callback.cb.event }.map_or(ptr::null(), |f| f as *const c_void);
+            format!("event_add: event {ev:p}, timeout in {} seconds {} useconds, call {cb:p}", t.tv_sec, t.tv_usec)
+        });
     }
     let r = unsafe { (*(*ev).base).add(ev, tv, false) };
     if r == 0 {
-        debug::note_add(ev, "event_add");
+        debug::note_add(ev);
     }
     r
 }
 
-unsafe fn del_common(ev: *mut event, mode: DelMode, func: &str) -> c_int {
+unsafe fn del_common(ev: *mut event, mode: DelMode) -> c_int {
     // SAFETY: ev is null or an event.
-    if !unsafe { has_base(ev, func) } {
+    if !unsafe { has_base(ev, "event_del_") } {
         return -1;
     }
-    debug::assert_is_setup(ev, func);
+    debug::assert_is_setup(ev);
+    log::debug(|| {
+        // SAFETY: ev is a live event (checked above).
+        let e = unsafe { &*ev };
+        let cb = unsafe { e.callback.cb.event }.map_or(ptr::null(), |f| f as *const c_void);
+        format!("event_del: {ev:p} (fd {}), callback {cb:p}", e.fd)
+    });
     // SAFETY: as above. An event on no queue needs nothing from its base
     // (which may already be freed).
     let r = unsafe {
@@ -346,7 +366,7 @@ unsafe fn del_common(ev: *mut event, mode: DelMode, func: &str) -> c_int {
             (*(*ev).base).del(ev, mode)
         }
     };
-    debug::note_del(ev, func);
+    debug::note_del(ev);
     r
 }
 
@@ -354,21 +374,21 @@ unsafe fn del_common(ev: *mut event, mode: DelMode, func: &str) -> c_int {
 #[no_mangle]
 pub unsafe extern "C" fn event_del(ev: *mut event) -> c_int {
     // SAFETY: forwarded contract.
-    unsafe { del_common(ev, DelMode::AutoBlock, "event_del") }
+    unsafe { del_common(ev, DelMode::AutoBlock) }
 }
 
 /// `event_del` that never waits for a callback running in another thread.
 #[no_mangle]
 pub unsafe extern "C" fn event_del_noblock(ev: *mut event) -> c_int {
     // SAFETY: forwarded contract.
-    unsafe { del_common(ev, DelMode::NoBlock, "event_del_noblock") }
+    unsafe { del_common(ev, DelMode::NoBlock) }
 }
 
 /// `event_del` that always waits for a callback running in another thread.
 #[no_mangle]
 pub unsafe extern "C" fn event_del_block(ev: *mut event) -> c_int {
     // SAFETY: forwarded contract.
-    unsafe { del_common(ev, DelMode::Block, "event_del_block") }
+    unsafe { del_common(ev, DelMode::Block) }
 }
 
 /// Removes only the timeout of a pending event.
@@ -389,7 +409,13 @@ pub unsafe extern "C" fn event_active(ev: *mut event, res: c_int, ncalls: c_shor
     if !unsafe { has_base(ev, "event_active") } {
         return;
     }
-    debug::assert_is_setup(ev, "event_active");
+    debug::assert_is_setup(ev);
+    log::debug(|| {
+        // SAFETY: ev is a live event (checked above).
+        let e = unsafe { &*ev };
+        let cb = unsafe { e.callback.cb.event }.map_or(ptr::null(), |f| f as *const c_void);
+        format!("event_active: {ev:p} (fd {}), res {res}, callback {cb:p}", e.fd)
+    });
     unsafe { (*(*ev).base).activate(ev, res as c_short, ncalls) };
 }
 
@@ -401,7 +427,7 @@ pub unsafe extern "C" fn event_pending(ev: *const event, events: c_short, tv: *m
     if !unsafe { has_base(ev, "event_pending") } {
         return 0;
     }
-    debug::assert_is_setup(ev, "event_pending");
+    debug::assert_is_setup(ev);
     // SAFETY: as above.
     let e = unsafe { &*ev };
     let f = e.callback.flags;
@@ -440,42 +466,42 @@ pub unsafe extern "C" fn event_debug_unassign(ev: *mut event) {
 
 #[no_mangle]
 pub unsafe extern "C" fn event_get_fd(ev: *const event) -> evutil_socket_t {
-    debug::assert_is_setup(ev, "event_get_fd");
+    debug::assert_is_setup(ev);
     // SAFETY: ev is null or an event.
     unsafe { ev.as_ref() }.map_or(-1, |e| e.fd)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn event_get_base(ev: *const event) -> *mut event_base {
-    debug::assert_is_setup(ev, "event_get_base");
+    debug::assert_is_setup(ev);
     // SAFETY: ev is null or an event.
     unsafe { ev.as_ref() }.map_or(ptr::null_mut(), |e| e.base)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn event_get_events(ev: *const event) -> c_short {
-    debug::assert_is_setup(ev, "event_get_events");
+    debug::assert_is_setup(ev);
     // SAFETY: ev is null or an event.
     unsafe { ev.as_ref() }.map_or(0, |e| e.events)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn event_get_callback(ev: *const event) -> event_callback_fn {
-    debug::assert_is_setup(ev, "event_get_callback");
+    debug::assert_is_setup(ev);
     // SAFETY: ev is null or an event; `event` is the union member events use.
     unsafe { ev.as_ref() }.and_then(|e| unsafe { e.callback.cb.event })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn event_get_callback_arg(ev: *const event) -> *mut c_void {
-    debug::assert_is_setup(ev, "event_get_callback_arg");
+    debug::assert_is_setup(ev);
     // SAFETY: ev is null or an event.
     unsafe { ev.as_ref() }.map_or(ptr::null_mut(), |e| e.callback.arg)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn event_get_priority(ev: *const event) -> c_int {
-    debug::assert_is_setup(ev, "event_get_priority");
+    debug::assert_is_setup(ev);
     // SAFETY: ev is null or an event.
     unsafe { ev.as_ref() }.map_or(-1, |e| e.callback.pri as c_int)
 }
@@ -490,7 +516,7 @@ pub unsafe extern "C" fn event_get_assignment(
     callback_out: *mut event_callback_fn,
     arg_out: *mut *mut c_void,
 ) {
-    debug::assert_is_setup(ev, "event_get_assignment");
+    debug::assert_is_setup(ev);
     // SAFETY: ev is null or an event; each output is null or writable.
     unsafe {
         let Some(e) = ev.as_ref() else { return };
@@ -528,7 +554,7 @@ pub unsafe extern "C" fn event_base_set(base: *mut event_base, ev: *mut event) -
     if e.callback.flags != EVLIST_INIT {
         return -1;
     }
-    crate::core::debug::assert_is_setup(ev, "event_base_set");
+    crate::core::debug::assert_is_setup(ev);
     e.base = base;
     e.callback.pri = (b.npriorities() / 2) as u8;
     0
@@ -536,9 +562,9 @@ pub unsafe extern "C" fn event_base_set(base: *mut event_base, ev: *mut event) -
 
 // ---- finalizers -----------------------------------------------------------------------
 
-unsafe fn finalize_common(flags: c_uint, ev: *mut event, cb: event_finalize_callback_fn, func: &str) -> c_int {
+unsafe fn finalize_common(flags: c_uint, ev: *mut event, cb: event_finalize_callback_fn) -> c_int {
     // SAFETY: ev is null or an event with a live base.
-    if !unsafe { has_base(ev, func) } {
+    if !unsafe { has_base(ev, "event_finalize_impl_") } {
         return -1;
     }
     unsafe { (*(*ev).base).finalize(ev, cb, flags & FINALIZE_FREE != 0) };
@@ -549,14 +575,14 @@ unsafe fn finalize_common(flags: c_uint, ev: *mut event, cb: event_finalize_call
 #[no_mangle]
 pub unsafe extern "C" fn event_finalize(flags: c_uint, ev: *mut event, cb: event_finalize_callback_fn) -> c_int {
     // SAFETY: forwarded contract.
-    unsafe { finalize_common(flags, ev, cb, "event_finalize") }
+    unsafe { finalize_common(flags, ev, cb) }
 }
 
 /// As `event_finalize`, then frees the event.
 #[no_mangle]
 pub unsafe extern "C" fn event_free_finalize(flags: c_uint, ev: *mut event, cb: event_finalize_callback_fn) -> c_int {
     // SAFETY: forwarded contract.
-    unsafe { finalize_common(flags | FINALIZE_FREE, ev, cb, "event_free_finalize") }
+    unsafe { finalize_common(flags | FINALIZE_FREE, ev, cb) }
 }
 
 // ---- the loop -------------------------------------------------------------------------

@@ -170,6 +170,10 @@ struct OnceEvent {
 
 pub struct EventBase {
     backend: Option<Box<dyn Backend>>,
+    /// "epoll (with changelist)" when a program asks for libevent's
+    /// changelist: our epoll always batches changes, but the name reports
+    /// what was asked, as libevent's does.
+    method_name: &'static CStr,
     pub flags: c_int,
 
     io: IoMap,
@@ -212,10 +216,9 @@ pub struct EventBase {
     max_dispatch_callbacks: c_int,
     limit_callbacks_after_prio: c_int,
 
-    /// Durations handed out by `event_base_init_common_timeout`; their
-    /// addresses stay valid for the life of the base.
-    common_timeouts: Box<[timeval; MAX_COMMON_TIMEOUTS]>,
-    n_common_timeouts: usize,
+    /// The queues of `event_base_init_common_timeout`, indexed by the tag
+    /// in their duration's `tv_usec`.
+    common_timeouts: Vec<Box<CommonTimeout>>,
 
     once_events: Vec<*mut OnceEvent>,
     /// Deferred callbacks queued this iteration (beyond a few, they wait
@@ -266,8 +269,11 @@ impl EventBase {
             log::warnx("event_base_new_with_config: no event mechanism available");
             return None;
         };
+        let changelist = flags & EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST != 0
+            || (check_env && env_set("EVENT_EPOLL_USE_CHANGELIST"));
+        let method_name = if changelist && backend.name() == c"epoll" { c"epoll (with changelist)" } else { backend.name() };
         if check_env && env_set("EVENT_SHOW_METHOD") {
-            log::msgx(&format!("libevent using: {}", backend.name().to_str().unwrap_or("")));
+            log::msgx(&format!("libevent using: {}", method_name.to_str().unwrap_or("")));
         }
         let mut limit_after = cfg.limit_callbacks_after_prio;
         let max_cbs = if cfg.max_dispatch_callbacks >= 0 { cfg.max_dispatch_callbacks } else { c_int::MAX };
@@ -277,6 +283,7 @@ impl EventBase {
         let now = clock::monotonic_now();
         let mut base = Box::new(EventBase {
             backend: Some(backend),
+            method_name,
             flags,
             io: IoMap::default(),
             sig: SigState::default(),
@@ -304,8 +311,7 @@ impl EventBase {
             max_dispatch_time: cfg.max_dispatch_interval,
             max_dispatch_callbacks: max_cbs,
             limit_callbacks_after_prio: limit_after,
-            common_timeouts: Box::new([clock::ZERO_TV; MAX_COMMON_TIMEOUTS]),
-            n_common_timeouts: 0,
+            common_timeouts: Vec::new(),
             once_events: Vec::new(),
             n_deferreds_queued: 0,
         });
@@ -321,7 +327,7 @@ impl EventBase {
     }
 
     pub fn method_name(&self) -> &'static CStr {
-        self.backend.as_ref().map_or(c"", |b| b.name())
+        self.method_name
     }
 
     pub fn features(&self) -> c_int {
@@ -349,7 +355,7 @@ pub fn new_zeroed_event() -> Box<Event> {
     // SAFETY: all-zero bytes are a valid Event (integers, null pointers,
     // `None` callbacks).
     let mut ev: Box<Event> = unsafe { Box::new(std::mem::zeroed()) };
-    ev.timeout_pos.heap_idx = HEAP_IDX_NONE;
+    ev.timeout_pos = TimeoutPos::NONE;
     ev
 }
 
@@ -404,12 +410,31 @@ impl EventBase {
 
 // ---- common timeouts -------------------------------------------------------
 
+/// A common timeout: every event added with this duration waits in one FIFO
+/// (their expiries are in order by construction), and only the head is
+/// timed, by an internal timer in the heap — adding or removing such an
+/// event is O(1) however many share the duration.
+pub struct CommonTimeout {
+    /// The tagged duration handed to the program (its address is the handle).
+    duration: timeval,
+    head: *mut Event,
+    tail: *mut Event,
+    /// Internal timer (priority 0) that fires when the head expires.
+    timer: Box<Event>,
+    base: *mut EventBase,
+}
+
 impl EventBase {
+    /// The common-timeout queue `tv` names, if it carries this base's tag.
+    fn common_index(&self, tv: &timeval) -> Option<usize> {
+        let u = tv.tv_usec as i64;
+        let idx = ((u & COMMON_TIMEOUT_IDX_MASK) >> COMMON_TIMEOUT_IDX_SHIFT) as usize;
+        (u & COMMON_TIMEOUT_MASK == COMMON_TIMEOUT_MAGIC && idx < self.common_timeouts.len()).then_some(idx)
+    }
+
     /// Whether `tv` is one of this base's common-timeout durations.
     pub fn is_common_timeout(&self, tv: &timeval) -> bool {
-        let u = tv.tv_usec as i64;
-        u & COMMON_TIMEOUT_MASK == COMMON_TIMEOUT_MAGIC
-            && (((u & COMMON_TIMEOUT_IDX_MASK) >> COMMON_TIMEOUT_IDX_SHIFT) as usize) < self.n_common_timeouts
+        self.common_index(tv).is_some()
     }
 
     /// `event_base_init_common_timeout`.
@@ -422,26 +447,132 @@ impl EventBase {
             d.tv_sec += d.tv_usec / 1_000_000;
             d.tv_usec %= 1_000_000;
         }
-        for i in 0..self.n_common_timeouts {
-            let c = &self.common_timeouts[i];
-            if c.tv_sec == d.tv_sec && (c.tv_usec as i64 & COMMON_TIMEOUT_MICROSECONDS_MASK) == d.tv_usec as i64 {
-                return c;
+        for c in &self.common_timeouts {
+            if c.duration.tv_sec == d.tv_sec
+                && (c.duration.tv_usec as i64 & COMMON_TIMEOUT_MICROSECONDS_MASK) == d.tv_usec as i64
+            {
+                return &c.duration;
             }
         }
-        if self.n_common_timeouts == MAX_COMMON_TIMEOUTS {
+        if self.common_timeouts.len() == MAX_COMMON_TIMEOUTS {
             log::warnx(&format!(
                 "event_base_init_common_timeout: Too many common timeouts already in use; we only support {MAX_COMMON_TIMEOUTS} per event_base"
             ));
             return ptr::null();
         }
-        let i = self.n_common_timeouts;
-        self.common_timeouts[i] = timeval {
-            tv_sec: d.tv_sec,
-            tv_usec: (d.tv_usec as i64 | COMMON_TIMEOUT_MAGIC | ((i as i64) << COMMON_TIMEOUT_IDX_SHIFT))
-                as libc::suseconds_t,
-        };
-        self.n_common_timeouts += 1;
-        &self.common_timeouts[i]
+        let i = self.common_timeouts.len();
+        let base: *mut EventBase = self;
+        let mut ct = Box::new(CommonTimeout {
+            duration: timeval {
+                tv_sec: d.tv_sec,
+                tv_usec: (d.tv_usec as i64 | COMMON_TIMEOUT_MAGIC | ((i as i64) << COMMON_TIMEOUT_IDX_SHIFT))
+                    as libc::suseconds_t,
+            },
+            head: ptr::null_mut(),
+            tail: ptr::null_mut(),
+            timer: new_zeroed_event(),
+            base,
+        });
+        let arg: *mut CommonTimeout = &mut *ct;
+        let timer: *mut Event = &mut *ct.timer;
+        // SAFETY: the timer is a live boxed event owned by the queue.
+        unsafe {
+            assign(timer, base, -1, 0, Some(common_timeout_cb), arg.cast());
+            (*timer).callback.flags |= EVLIST_INTERNAL;
+            (*timer).callback.pri = 0;
+        }
+        self.common_timeouts.push(ct);
+        &self.common_timeouts[i].duration
+    }
+
+    /// Links `ev` into its queue, keeping the queue ordered by expiry
+    /// (searching from the tail: nearly always the right place at once),
+    /// and times the queue if `ev` became its head.
+    ///
+    /// # Safety
+    /// `ev` is live, its `timeout` carries queue `q`'s tag, in no queue.
+    unsafe fn common_insert(&mut self, q: usize, ev: *mut Event) {
+        let key = strip_tag(unsafe { &(*ev).timeout });
+        let ct = &mut *self.common_timeouts[q];
+        // SAFETY: queue members are live; `ev` is not yet linked.
+        unsafe {
+            let mut after = ct.tail;
+            while !after.is_null() && strip_tag(&(*after).timeout) > key {
+                after = (*after).timeout_pos.list.prev;
+            }
+            let next = if after.is_null() { ct.head } else { (*after).timeout_pos.list.next };
+            (*ev).timeout_pos = TimeoutPos { list: ListPos { next, prev: after } };
+            if after.is_null() {
+                ct.head = ev;
+            } else {
+                (*after).timeout_pos.list.next = ev;
+            }
+            if next.is_null() {
+                ct.tail = ev;
+            } else {
+                (*next).timeout_pos.list.prev = ev;
+            }
+        }
+        if ct.head == ev {
+            self.schedule_common(q);
+        }
+    }
+
+    /// # Safety
+    /// `ev` is live and linked in queue `q`.
+    unsafe fn common_remove(&mut self, q: usize, ev: *mut Event) {
+        let ct = &mut *self.common_timeouts[q];
+        // SAFETY: caller's contract; neighbours are live.
+        unsafe {
+            let ListPos { next, prev } = (*ev).timeout_pos.list;
+            if prev.is_null() {
+                ct.head = next;
+            } else {
+                (*prev).timeout_pos.list.next = next;
+            }
+            if next.is_null() {
+                ct.tail = prev;
+            } else {
+                (*next).timeout_pos.list.prev = prev;
+            }
+            (*ev).timeout_pos = TimeoutPos::NONE;
+        }
+    }
+
+    /// Times queue `q`'s internal timer for its head's expiry.
+    fn schedule_common(&mut self, q: usize) {
+        let ct = &mut *self.common_timeouts[q];
+        if ct.head.is_null() {
+            return;
+        }
+        // SAFETY: the head is live.
+        let key = strip_tag(unsafe { &(*ct.head).timeout });
+        let timer: *mut Event = &mut *ct.timer;
+        let tv = micros_to_tv(key);
+        // SAFETY: the queue's own live timer; an absolute, untagged time.
+        unsafe { self.add(timer, Some(&tv), true) };
+    }
+}
+
+/// A common-timeout queue's timer fired: activate every expired event at
+/// its head, then time the queue for the next one.
+unsafe extern "C" fn common_timeout_cb(_fd: EvutilSocket, _what: c_short, arg: *mut c_void) {
+    let ct: *mut CommonTimeout = arg.cast();
+    // SAFETY: `arg` is the queue owning this timer; its base is live and
+    // not otherwise borrowed while a callback runs.
+    unsafe {
+        let b = &mut *(*ct).base;
+        let q = b.common_index(&(*ct).duration).expect("own tag");
+        let now = b.now();
+        loop {
+            let ev = b.common_timeouts[q].head;
+            if ev.is_null() || strip_tag(&(*ev).timeout) > now {
+                break;
+            }
+            b.del(ev, DelMode::NoBlock);
+            b.activate(ev, EV_TIMEOUT, 1);
+        }
+        b.schedule_common(q);
     }
 }
 
@@ -596,30 +727,58 @@ impl EventBase {
         }
     }
 
+    /// Queues `ev`'s timeout (its `timeout` field is already set): in its
+    /// common-timeout FIFO if tagged, else in the heap.
+    ///
     /// # Safety
-    /// `ev` is live and not in the heap.
-    unsafe fn insert_timeout(&mut self, ev: *mut Event, key: Micros) {
+    /// `ev` is live and its timeout is queued nowhere.
+    unsafe fn insert_timeout(&mut self, ev: *mut Event) {
         // SAFETY: `ev` is live (caller).
-        unsafe {
+        let tv = unsafe {
             self.incr_count((*ev).callback.flags);
             (*ev).callback.flags |= EVLIST_TIMEOUT;
+            (*ev).timeout
+        };
+        match self.common_index(&tv) {
+            // SAFETY: tagged for queue q, not linked anywhere.
+            Some(q) => unsafe { self.common_insert(q, ev) },
+            None => self.timers.push(ev, strip_tag(&tv)),
         }
-        self.timers.push(ev, key);
     }
 
     /// # Safety
-    /// `ev` is live and in the heap.
+    /// `ev` is live and its timeout is queued (EVLIST_TIMEOUT).
     unsafe fn remove_timeout(&mut self, ev: *mut Event) {
         // SAFETY: `ev` is live (caller).
-        unsafe {
+        let tv = unsafe {
             self.decr_count((*ev).callback.flags);
             (*ev).callback.flags &= !EVLIST_TIMEOUT;
+            (*ev).timeout
+        };
+        match self.common_index(&tv) {
+            // SAFETY: a tagged timeout is linked in its queue.
+            Some(q) => unsafe { self.common_remove(q, ev) },
+            None => self.timers.remove(ev),
         }
-        self.timers.remove(ev);
     }
 }
 
 // ---- add / del / activate --------------------------------------------------------
+
+/// Stops the remaining runs of a signal callback in progress (`ev_pncalls`
+/// points at the loop's count while it runs).
+///
+/// # Safety
+/// `e` is a signal event.
+unsafe fn stop_signal_calls(e: &mut Event) {
+    // SAFETY: caller's contract; pncalls is null or the live loop counter.
+    unsafe {
+        let sc = e.links.extra.sig;
+        if sc.ncalls != 0 && !sc.pncalls.is_null() {
+            *sc.pncalls = 0;
+        }
+    }
+}
 
 /// `event_assign` on raw memory. Returns -1 (logged) for invalid flags.
 ///
@@ -655,7 +814,7 @@ pub unsafe fn assign(
         (*ev).callback.flags = EVLIST_INIT;
         (*ev).fd = fd;
         (*ev).events = events;
-        (*ev).timeout_pos.heap_idx = HEAP_IDX_NONE;
+        (*ev).timeout_pos = TimeoutPos::NONE;
         if !base.is_null() {
             (*ev).callback.pri = ((*base).active.len() / 2) as u8;
         }
@@ -689,31 +848,36 @@ pub unsafe fn add(&mut self, ev: *mut Event, tv: Option<&timeval>, tv_is_absolut
             }
             // Rescheduling an event made active by its timeout cancels that run.
             if e.callback.flags & EVLIST_ACTIVE != 0 && e.res & EV_TIMEOUT != 0 {
-                if e.events & EV_SIGNAL != 0 && b.current == ev.cast() {
-                    b.current_ncalls = 0;
+                if e.events & EV_SIGNAL != 0 {
+                    // SAFETY: a signal event's extra is the call count.
+                    unsafe { stop_signal_calls(e) };
                 }
                 // SAFETY: the event is on its active queue.
                 unsafe { b.remove_active(ev.cast()) };
             }
             let now = b.now();
-            let common = b.is_common_timeout(tv);
-            let (abs_tv, key) = if tv_is_absolute {
-                (*tv, strip_tag(tv))
-            } else if common {
-                let key = now.saturating_add(strip_tag(tv));
-                let mut t = micros_to_tv(key);
+            let abs_tv = if tv_is_absolute {
+                *tv
+            } else if b.is_common_timeout(tv) {
+                let mut t = micros_to_tv(now.saturating_add(strip_tag(tv)));
                 t.tv_usec |= (tv.tv_usec as i64 & !COMMON_TIMEOUT_MICROSECONDS_MASK) as libc::suseconds_t;
-                (t, key)
+                t
             } else {
-                let key = now.saturating_add(tv_to_micros(tv));
-                (micros_to_tv(key), key)
+                micros_to_tv(now.saturating_add(tv_to_micros(tv)))
             };
-            e.timeout = abs_tv;
-            if e.callback.flags & EVLIST_TIMEOUT != 0 {
-                b.timers.update(ev, key);
+            let was_heap = e.callback.flags & EVLIST_TIMEOUT != 0 && !b.is_common_timeout(&e.timeout);
+            if was_heap && !b.is_common_timeout(&abs_tv) {
+                // Heap to heap: move in place (as libevent's heap adjust).
+                e.timeout = abs_tv;
+                b.timers.update(ev, strip_tag(&abs_tv));
             } else {
-                // SAFETY: the event is live and not in the heap.
-                unsafe { b.insert_timeout(ev, key) };
+                if e.callback.flags & EVLIST_TIMEOUT != 0 {
+                    // SAFETY: its timeout is queued.
+                    unsafe { b.remove_timeout(ev) };
+                }
+                e.timeout = abs_tv;
+                // SAFETY: the event is live and its timeout queued nowhere.
+                unsafe { b.insert_timeout(ev) };
             }
         }
     }
@@ -731,8 +895,9 @@ pub unsafe fn del(&mut self, ev: *mut Event, mode: DelMode) -> c_int {
     if mode != DelMode::EvenIfFinalizing && e.callback.flags & EVLIST_FINALIZING != 0 {
         return 0;
     }
-    if e.events & EV_SIGNAL != 0 && b.current == ev.cast() {
-        b.current_ncalls = 0;
+    if e.events & EV_SIGNAL != 0 {
+        // SAFETY: a signal event's extra is the call count.
+        unsafe { stop_signal_calls(e) };
     }
     if e.callback.flags & EVLIST_TIMEOUT != 0 {
         // SAFETY: the flag says it is in the heap.
@@ -781,7 +946,7 @@ pub unsafe fn activate(&mut self, ev: *mut Event, res: c_short, ncalls: c_short)
         b.got_continue = true;
     }
     if e.events & EV_SIGNAL != 0 {
-        e.links.extra.ncalls = ncalls;
+        e.links.extra.sig = SigCalls { ncalls, pncalls: ptr::null_mut() };
     }
     // SAFETY: the callback is live (above).
     unsafe { callback_activate(b, ev.cast()) };
@@ -888,19 +1053,20 @@ impl EventBase {
         // SAFETY: `ev` is live (callers).
         let e = unsafe { &mut *ev };
         let res = if e.events & EV_IO_MASK != 0 { self.io_add(ev) } else { self.signal_add(ev) };
-        if res != -1 {
-            self.incr_count(e.callback.flags);
-            e.callback.flags |= EVLIST_INSERTED;
+        if res == -1 {
+            return -1;
         }
-        res
+        self.incr_count(e.callback.flags);
+        e.callback.flags |= EVLIST_INSERTED;
+        0
     }
 
     fn io_add(&mut self, ev: *mut Event) -> c_int {
         // SAFETY: `ev` is live (callers).
         let fd = unsafe { (*ev).fd };
         if fd < 0 {
-            log::warnx(&format!("event_add: invalid fd {fd}"));
-            return -1;
+            // As libevent: inserted, but there is nothing to watch.
+            return 0;
         }
         // SAFETY: `ev` is live and in no list (not INSERTED).
         match unsafe { self.io.add(fd as usize, ev) } {
@@ -931,6 +1097,10 @@ impl EventBase {
     fn io_del(&mut self, ev: *mut Event) {
         // SAFETY: `ev` is live and linked under its fd (INSERTED).
         let fd = unsafe { (*ev).fd };
+        if fd < 0 {
+            return;
+        }
+        // SAFETY: as above.
         let (old, new) = unsafe { self.io.del(fd as usize, ev) };
         if old != new {
             let be = self.backend.as_mut().expect("base has a backend");
@@ -942,7 +1112,6 @@ impl EventBase {
         // SAFETY: `ev` is live (callers).
         let sig = unsafe { (*ev).fd };
         if sig <= 0 || sig as usize >= NSIG {
-            log::warnx(&format!("event_add: signal number {sig} is out of range"));
             return -1;
         }
         let s = sig as usize;
@@ -960,12 +1129,14 @@ impl EventBase {
                     return -1;
                 }
             }
-            if self.sig.other_base_has_signals() {
-                log::warnx(
-                    "Added a signal to event base with signals already added to another event_base.  Only one can have signals at a time with the epoll backend.  The base with the most recently added signal or the most recent event_base_loop() call gets preference; do not rely on this behavior in future Libevent versions.",
-                );
+            let me: *mut EventBase = self;
+            if let Some(other) = self.sig.other_base_with_signals() {
+                log::warnx(&format!(
+                    "Added a signal to event base {me:p} with signals already added to event_base {other:p}.  Only one can have signals at a time with the {} backend.  The base with the most recently added signal or the most recent event_base_loop() call gets preference; do not rely on this behavior in future Libevent versions.",
+                    self.method_name().to_str().unwrap_or("")
+                ));
             }
-            self.sig.take_ownership();
+            self.sig.take_ownership(me.cast());
             if !self.sig.install(s) {
                 return -1;
             }
@@ -1084,7 +1255,7 @@ pub unsafe fn run_loop(base: *mut EventBase, flags: c_int) -> c_int {
         b.running_loop = true;
         b.clear_time_cache();
         if b.sig.n_installed > 0 {
-            b.sig.take_ownership();
+            b.sig.take_ownership(base.cast());
         }
         b.got_term = false;
         b.got_break = false;
@@ -1297,15 +1468,21 @@ unsafe fn run_callback(base: *mut EventBase, cb: *mut EventCallback, closure: u8
                 // program deleted or freed it.
                 let ev = Event::from_callback(cb);
                 let (f, fd, res) = ((*cb).cb.event, (*ev).fd, (*ev).res);
-                (*base).current_ncalls = (*ev).links.extra.ncalls;
-                while (*base).current_ncalls > 0 {
-                    (*base).current_ncalls -= 1;
-                    (*ev).links.extra.ncalls = (*base).current_ncalls;
+                let counter: *mut c_short = &mut (*base).current_ncalls;
+                *counter = (*ev).links.extra.sig.ncalls;
+                while *counter > 0 {
+                    *counter -= 1;
+                    let left = *counter;
+                    (*ev).links.extra.sig =
+                        SigCalls { ncalls: left, pncalls: if left > 0 { counter } else { ptr::null_mut() } };
                     if let Some(f) = f {
                         f(fd, res, arg);
                     }
                     if (*base).got_break {
-                        (*base).current_ncalls = 0;
+                        if *counter != 0 {
+                            (*ev).links.extra.sig.pncalls = ptr::null_mut();
+                        }
+                        *counter = 0;
                         return;
                     }
                 }
@@ -1523,8 +1700,19 @@ impl EventBase {
         };
         push_list(&self.io);
         push_list(&self.sig.map);
-        for ev in self.timers.events() {
-            // SAFETY: heap members are live.
+        let queued = self.common_timeouts.iter().flat_map(|ct| {
+            let mut ev = ct.head;
+            std::iter::from_fn(move || {
+                let cur = ev;
+                // SAFETY: queue members are live.
+                (!cur.is_null()).then(|| {
+                    ev = unsafe { (*cur).timeout_pos.list.next };
+                    cur
+                })
+            })
+        });
+        for ev in self.timers.events().chain(queued) {
+            // SAFETY: heap and queue members are live.
             if unsafe { (*ev).callback.flags } & EVLIST_INSERTED == 0 {
                 v.push(ev);
             }
@@ -1578,7 +1766,7 @@ pub fn reinit(&mut self) -> c_int {
     }
     let need_new = b.backend.as_ref().is_some_and(|be| be.need_reinit());
     if need_new {
-        let name = b.method_name();
+        let name = b.backend.as_ref().expect("base has a backend").name();
         let m = METHODS.iter().find(|m| m.name == name).expect("known method");
         b.backend = None;
         match (m.new)() {
@@ -1602,7 +1790,8 @@ pub fn reinit(&mut self) -> c_int {
                 res = -1;
             }
         }
-        b.sig.take_ownership();
+        let me: *mut EventBase = b;
+        b.sig.take_ownership(me.cast());
     }
     if need_new {
         let be = b.backend.as_mut().expect("just built");

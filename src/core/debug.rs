@@ -66,38 +66,49 @@ pub fn note_teardown(ev: *const Event) {
     });
 }
 
-pub fn note_add(ev: *const Event, func: &str) {
-    note_added(ev, func, true);
+// The messages name libevent's internal checking functions, as its own do.
+
+pub fn note_add(ev: *const Event) {
+    note_added(ev, "event_debug_note_add_", true);
 }
 
-pub fn note_del(ev: *const Event, func: &str) {
-    note_added(ev, func, false);
+pub fn note_del(ev: *const Event) {
+    note_added(ev, "event_debug_note_del_", false);
 }
 
 fn note_added(ev: *const Event, func: &str, added: bool) {
     let known = with_map(|m| m.get_mut(&(ev as usize)).map(|a| *a = added).is_some());
     if known == Some(false) {
-        log::errx(log::ERR_ABORT, &format!("{func}: noting an {} on a non-setup event {}", if added { "add" } else { "del" }, describe(ev)));
+        log::errx(
+            log::ERR_ABORT,
+            &format!("{func}: noting an {} on a non-setup event {}", if added { "add" } else { "del" }, describe(ev)),
+        );
     }
 }
 
 /// Fatal if `ev` was never set up (or was freed) while debug mode is on.
-pub fn assert_is_setup(ev: *const Event, func: &str) {
+pub fn assert_is_setup(ev: *const Event) {
     if with_map(|m| m.contains_key(&(ev as usize))) == Some(false) {
-        log::errx(log::ERR_ABORT, &format!("{func} called on a non-initialized event {}", describe(ev)));
+        log::errx(
+            log::ERR_ABORT,
+            &format!("event_debug_assert_is_setup_ called on a non-initialized event {}", describe(ev)),
+        );
     }
 }
 
 /// Fatal if `ev` is currently added while debug mode is on.
-pub fn assert_not_added(ev: *const Event, func: &str) {
+pub fn assert_not_added(ev: *const Event) {
     if with_map(|m| m.get(&(ev as usize)).copied().unwrap_or(false)) == Some(true) {
-        log::errx(log::ERR_ABORT, &format!("{func} called on an already added event {}", describe(ev)));
+        log::errx(
+            log::ERR_ABORT,
+            &format!("event_debug_assert_not_added_ called on an already added event {}", describe(ev)),
+        );
     }
 }
 
 /// `event_debug_unassign`.
 pub fn unassign(ev: *mut Event) {
-    assert_not_added(ev, "event_debug_unassign");
+    assert_not_added(ev);
     note_teardown(ev);
     // SAFETY: the program passes an event it owns.
     unsafe { (*ev).callback.flags &= !EVLIST_INIT };

@@ -72,13 +72,35 @@ pub union CallbackUnion {
     pub cbfinalize: Option<unsafe extern "C" fn(*mut EventCallback, *mut c_void)>,
 }
 
-/// `ev_timeout_pos` (16 bytes): libevent's union of the common-timeout queue
-/// links and the heap index. We keep the heap index where libevent keeps it.
+/// `ev_timeout_pos` (16 bytes): where the event's timeout is queued — its
+/// index in the timer heap, or its links in a common-timeout FIFO (which one
+/// is told by whether `timeout` carries the common-timeout tag).
 #[repr(C)]
-pub struct TimeoutPos {
-    pub heap_idx: u32,
+#[derive(Clone, Copy)]
+pub union TimeoutPos {
+    pub heap: HeapPos,
+    pub list: ListPos,
+}
+
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct HeapPos {
+    /// libevent's `min_heap_idx`: -1 (HEAP_IDX_NONE) when not in the heap.
+    pub idx: u32,
     _pad: u32,
     _unused: usize,
+}
+
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct ListPos {
+    pub next: *mut Event,
+    pub prev: *mut Event,
+}
+
+impl TimeoutPos {
+    /// Not queued anywhere (heap index -1, as libevent initialises it).
+    pub const NONE: TimeoutPos = TimeoutPos { heap: HeapPos { idx: HEAP_IDX_NONE, _pad: 0, _unused: 0 } };
 }
 
 /// `ev_` (32 bytes): the per-fd or per-signal list links, then the
@@ -95,8 +117,17 @@ pub struct EvLinks {
 pub union EvExtra {
     /// `ev_io_timeout`: the interval a persistent event is re-armed with.
     pub io_timeout: timeval,
-    /// `ev_ncalls` for signal events (how many times to run the callback).
+    pub sig: SigCalls,
+}
+
+/// `ev_ncalls` / `ev_pncalls` of a signal event: how many more times its
+/// callback runs, and (while it runs) where the loop keeps that count, so
+/// `event_del` can stop it.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct SigCalls {
     pub ncalls: c_short,
+    pub pncalls: *mut c_short,
 }
 
 /// `struct event` (128 bytes).
@@ -131,6 +162,7 @@ const _: () = {
     assert!(offset_of!(Event, events) == 104);
     assert!(offset_of!(Event, res) == 106);
     assert!(offset_of!(Event, timeout) == 112);
+    assert!(offset_of!(Event, links) + offset_of!(EvLinks, extra) + offset_of!(SigCalls, pncalls) == 96);
 };
 
 impl Event {

@@ -5,7 +5,7 @@
 //! Lists are linked through `Event::links` and new events go to the head, so
 //! events on one fd are activated newest first, as libevent does.
 
-use super::event::{Event, EV_CLOSED, EV_ET, EV_READ, EV_WRITE};
+use super::event::{Event, EV_CLOSED, EV_ET, EV_IO_MASK, EV_READ, EV_WRITE};
 use libc::c_short;
 use std::ptr;
 
@@ -15,7 +15,9 @@ pub struct FdSlot {
     nread: u32,
     nwrite: u32,
     nclose: u32,
-    /// Whether the events on this fd are edge-triggered (all or none).
+    /// Whether the fd is watched edge-triggered: as with libevent's epoll,
+    /// this follows the EV_ET of the last event whose add or delete changed
+    /// the fd's interest.
     et: bool,
 }
 
@@ -49,8 +51,9 @@ impl FdSlot {
 }
 
 pub enum AddError {
-    MixedEdgeTriggered,
     TooMany,
+    /// Only reported in debug mode, as libevent does.
+    MixedEdgeTriggered,
 }
 
 /// Per-fd (or per-signal) lists.
@@ -83,8 +86,7 @@ impl IoMap {
         let events = unsafe { (*ev).events };
         let s = self.slot_mut(key);
         let old = s.mask();
-        let et = events & EV_ET != 0;
-        if !s.is_empty() && s.et != et {
+        if crate::core::debug::is_on() && !s.is_empty() && s.et != (events & EV_ET != 0) {
             return Err(AddError::MixedEdgeTriggered);
         }
         let inc = |n: u32, want: bool| n + want as u32;
@@ -96,7 +98,10 @@ impl IoMap {
         if r > MAX_PER_KIND || w > MAX_PER_KIND || c > MAX_PER_KIND {
             return Err(AddError::TooMany);
         }
-        (s.nread, s.nwrite, s.nclose, s.et) = (r, w, c, et);
+        (s.nread, s.nwrite, s.nclose) = (r, w, c);
+        if s.mask() & EV_IO_MASK != old & EV_IO_MASK {
+            s.et = events & EV_ET != 0;
+        }
         // SAFETY: `ev` and the current head are live events (list invariant).
         unsafe {
             (*ev).links.prev = ptr::null_mut();
@@ -134,9 +139,9 @@ impl IoMap {
             }
             (*ev).links.next = ptr::null_mut();
             (*ev).links.prev = ptr::null_mut();
-        }
-        if s.head.is_null() {
-            s.et = false;
+            if s.mask() & EV_IO_MASK != old & EV_IO_MASK {
+                s.et = events & EV_ET != 0;
+            }
         }
         (old, s.mask())
     }

@@ -18,6 +18,8 @@ pub const NSIG: usize = 65;
 static WAKE_FD: AtomicI32 = AtomicI32::new(-1);
 /// How many signals the owning base has handlers for.
 static OWNER_NSIG: AtomicUsize = AtomicUsize::new(0);
+/// The owning base's address (only printed in a warning).
+static OWNER: AtomicUsize = AtomicUsize::new(0);
 /// Deliveries not yet seen by a base, per signal.
 static CAUGHT: [AtomicU32; NSIG] = [const { AtomicU32::new(0) }; NSIG];
 
@@ -93,17 +95,20 @@ impl SigState {
     }
 
     /// Makes this base the receiver of signals.
-    pub fn take_ownership(&self) {
+    pub fn take_ownership(&self, base: *const libc::c_void) {
         if self.pipe[1] >= 0 {
             WAKE_FD.store(self.pipe[1], Ordering::Relaxed);
             OWNER_NSIG.store(self.n_installed, Ordering::Relaxed);
+            OWNER.store(base as usize, Ordering::Relaxed);
         }
     }
 
-    /// Whether another base holds signals (libevent warns: one base at a time).
-    pub fn other_base_has_signals(&self) -> bool {
+    /// The base holding signals if it is another one with signals added
+    /// (libevent warns: one base at a time).
+    pub fn other_base_with_signals(&self) -> Option<*const libc::c_void> {
         let fd = WAKE_FD.load(Ordering::Relaxed);
-        fd >= 0 && fd != self.pipe[1] && OWNER_NSIG.load(Ordering::Relaxed) > 0
+        (fd >= 0 && fd != self.pipe[1] && OWNER_NSIG.load(Ordering::Relaxed) > 0)
+            .then(|| OWNER.load(Ordering::Relaxed) as *const libc::c_void)
     }
 
     fn publish_count(&self) {

@@ -42,7 +42,7 @@ impl TimerHeap {
     fn place(&mut self, i: usize, e: Entry) {
         // SAFETY: every event in the heap is a live event owned by the
         // program; the base removes it from the heap before it may be freed.
-        unsafe { (*e.ev).timeout_pos.heap_idx = i as u32 };
+        unsafe { (*e.ev).timeout_pos.heap.idx = i as u32 };
         self.v[i] = e;
     }
 
@@ -93,7 +93,7 @@ impl TimerHeap {
     /// Moves `ev` (already in the heap) to a new expiry.
     pub fn update(&mut self, ev: *mut Event, key: Micros) {
         // SAFETY: `ev` is in the heap, hence live (see `place`).
-        let i = unsafe { (*ev).timeout_pos.heap_idx } as usize;
+        let i = unsafe { (*ev).timeout_pos.heap.idx } as usize;
         debug_assert!(i < self.v.len() && self.v[i].ev == ev);
         let e = Entry { key, ev };
         self.reposition(i, e);
@@ -109,15 +109,16 @@ impl TimerHeap {
 
     /// Removes `ev` from the heap; a no-op when it is not in it.
     pub fn remove(&mut self, ev: *mut Event) {
-        // SAFETY: the caller passes a live event.
-        let idx = unsafe { (*ev).timeout_pos.heap_idx };
+        // SAFETY: the caller passes a live event that is in the heap or in
+        // no timeout queue (heap index NONE).
+        let idx = unsafe { (*ev).timeout_pos.heap.idx };
         if idx == HEAP_IDX_NONE {
             return;
         }
         let i = idx as usize;
         debug_assert!(i < self.v.len() && self.v[i].ev == ev);
         // SAFETY: as above.
-        unsafe { (*ev).timeout_pos.heap_idx = HEAP_IDX_NONE };
+        unsafe { (*ev).timeout_pos = crate::core::event::TimeoutPos::NONE };
         let last = self.v.pop().expect("heap holds ev");
         if i < self.v.len() {
             self.reposition(i, last);
@@ -140,7 +141,7 @@ mod tests {
             .map(|_| {
                 // SAFETY: an all-zero Event is a valid value (ints and nulls).
                 let mut e: Box<Event> = unsafe { Box::new(MaybeUninit::zeroed().assume_init()) };
-                e.timeout_pos.heap_idx = HEAP_IDX_NONE;
+                e.timeout_pos = crate::core::event::TimeoutPos::NONE;
                 e
             })
             .collect()

@@ -102,10 +102,16 @@ impl Epoll {
                 // Registered under an fd we thought gone (dup): modify instead.
                 libc::EEXIST => self.ctl(libc::EPOLL_CTL_MOD, fd, want) == 0,
                 e => {
+                    // libevent's wording: each kind's change (1 add, 0 none,
+                    // with 0x20 for edge-triggered) and what it means.
+                    let et = if want & EV_ET != 0 { 0x20 } else { 0 };
+                    let change = |kind: c_short| {
+                        if want & kind != 0 { (1 | et, "add") } else { (0, "none") }
+                    };
+                    let ((r, rs), (w, ws), (c, cs)) = (change(EV_READ), change(EV_WRITE), change(EV_CLOSED));
                     log::warnx(&format!(
-                        "Epoll ADD({}) on fd {fd} failed. Old events were {}; read change was {}; write change was {}; close change was {}: {}",
-                        to_epoll(want), 0, (want & EV_READ != 0) as i32, (want & EV_WRITE != 0) as i32,
-                        (want & EV_CLOSED != 0) as i32, log::strerror(e)));
+                        "Epoll ADD({}) on fd {fd} failed. Old events were 0; read change was {r} ({rs}); write change was {w} ({ws}); close change was {c} ({cs}): {}",
+                        to_epoll(want), log::strerror(e)));
                     false
                 }
             }
@@ -206,9 +212,9 @@ impl Backend for Epoll {
                 if what & libc::EPOLLOUT as u32 != 0 {
                     ev |= EV_WRITE;
                 }
-                if what & libc::EPOLLRDHUP as u32 != 0 {
-                    ev |= EV_CLOSED;
-                }
+            }
+            if what & libc::EPOLLRDHUP as u32 != 0 {
+                ev |= EV_CLOSED;
             }
             if ev != 0 {
                 out.push(Ready { fd, what: ev | EV_ET });

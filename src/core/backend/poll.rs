@@ -15,6 +15,9 @@ pub struct Poll {
     fds: Vec<pollfd>,
     /// Position in `fds` of each fd, or NONE.
     pos: Vec<u32>,
+    /// Per position: set when the fd reported POLLNVAL (closed while
+    /// registered) and nothing changed since.
+    nval: Vec<bool>,
 }
 
 fn to_poll(ev: c_short) -> c_short {
@@ -33,7 +36,7 @@ fn to_poll(ev: c_short) -> c_short {
 
 impl Poll {
     pub fn new_boxed() -> Option<Box<dyn Backend>> {
-        Some(Box::new(Poll { fds: Vec::new(), pos: Vec::new() }))
+        Some(Box::new(Poll { fds: Vec::new(), pos: Vec::new(), nval: Vec::new() }))
     }
 }
 
@@ -52,6 +55,7 @@ impl Backend for Poll {
         if want == 0 {
             if p != NONE {
                 self.fds.swap_remove(p as usize);
+                self.nval.swap_remove(p as usize);
                 if let Some(moved) = self.fds.get(p as usize) {
                     let mfd = if moved.fd < 0 { -moved.fd - 1 } else { moved.fd };
                     self.pos[mfd as usize] = p;
@@ -61,9 +65,11 @@ impl Backend for Poll {
         } else if p == NONE {
             self.pos[fd as usize] = self.fds.len() as u32;
             self.fds.push(pollfd { fd, events: want, revents: 0 });
+            self.nval.push(false);
         } else {
             // Also revives an fd parked after POLLNVAL.
             self.fds[p as usize] = pollfd { fd, events: want, revents: 0 };
+            self.nval[p as usize] = false;
         }
         Ok(())
     }
@@ -82,21 +88,29 @@ impl Backend for Poll {
         if n == 0 {
             return Ok(());
         }
-        for p in self.fds.iter_mut() {
+        for (p, nval) in self.fds.iter_mut().zip(self.nval.iter_mut()) {
             let what = p.revents;
             if what == 0 {
                 continue;
             }
             p.revents = 0;
             if what & libc::POLLNVAL != 0 {
-                // A closed fd left registered: report once and park it (a
-                // negative fd is skipped by poll) instead of spinning on it.
-                log::warnx(&format!("poll: fd {} is not open; its events will not fire until it is re-added", p.fd));
-                p.fd = -p.fd - 1;
-                continue;
+                // A closed fd left registered: its events fire (as with
+                // libevent) so the program can notice; if it ignores that
+                // and nothing changes, park the fd (poll skips negative
+                // fds) rather than spin on it.
+                if *nval {
+                    log::warnx(&format!(
+                        "poll: fd {} is closed but still has events; they will not fire until it is re-added",
+                        p.fd
+                    ));
+                    p.fd = -p.fd - 1;
+                    continue;
+                }
+                *nval = true;
             }
             let mut ev: c_short = 0;
-            let what = if what & (libc::POLLHUP | libc::POLLERR) != 0 {
+            let what = if what & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0 {
                 what | libc::POLLIN | libc::POLLOUT
             } else {
                 what

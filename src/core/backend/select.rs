@@ -57,21 +57,6 @@ impl Select {
         self.max_fd = -1;
     }
 
-    /// After EBADF: drop the fds that are not open, with a warning each.
-    fn drop_closed_fds(&mut self) {
-        for fd in 0..=self.max_fd {
-            let u = fd as usize;
-            if (isset(&self.read, u) || isset(&self.write, u))
-                // SAFETY: F_GETFD only queries the descriptor table.
-                && unsafe { libc::fcntl(fd, libc::F_GETFD) } < 0
-            {
-                log::warnx(&format!("select: fd {fd} is not open; its events will not fire until it is re-added"));
-                set(&mut self.read, fd, false);
-                set(&mut self.write, fd, false);
-            }
-        }
-        self.recompute_max();
-    }
 }
 
 impl Backend for Select {
@@ -94,7 +79,9 @@ impl Backend for Select {
     }
 
     fn dispatch(&mut self, timeout: Option<Micros>, out: &mut Vec<Ready>) -> Result<(), ()> {
-        for _attempt in 0..2 {
+        // A closed fd left registered makes select fail with EBADF: the loop
+        // returns -1 with a warning, as with libevent.
+        {
             let words = (self.max_fd as usize + BITS) / BITS;
             self.out_read.clear();
             self.out_read.extend_from_slice(&self.read[..words.min(self.read.len())]);
@@ -118,10 +105,6 @@ impl Backend for Select {
             if n < 0 {
                 match errno() {
                     libc::EINTR => return Ok(()),
-                    libc::EBADF => {
-                        self.drop_closed_fds();
-                        continue;
-                    }
                     _ => {
                         log::warn_errno("select");
                         return Err(());
@@ -142,7 +125,6 @@ impl Backend for Select {
                     }
                 }
             }
-            return Ok(());
         }
         Ok(())
     }

@@ -1,0 +1,26 @@
+/* event_rs: event2/buffer_compat.h -- older evbuffer names. */
+#ifndef EVENT2_BUFFER_COMPAT_H_INCLUDED_
+#define EVENT2_BUFFER_COMPAT_H_INCLUDED_
+
+#include <event2/visibility.h>
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct evbuffer;
+
+/* Old-style buffer callback: lengths before and after the change. */
+typedef void (*evbuffer_cb)(struct evbuffer *buffer, size_t old_len, size_t new_len, void *arg);
+
+
+/* Need event2/buffer.h for the functions these expand to. */
+#define EVBUFFER_LENGTH(x)	evbuffer_get_length(x)
+#define EVBUFFER_DATA(x)	evbuffer_pullup((x), -1)
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* EVENT2_BUFFER_COMPAT_H_INCLUDED_ */
