@@ -6,6 +6,7 @@
 //! `epoll.c`/`poll.c`/`select.c` → [`core::backend`]; `minheap` →
 //! [`core::timer`]; `log.c` → [`log`]; `event_set_mem_functions` → [`mm`].
 
+pub mod buffer;
 pub mod capi;
 pub mod core;
 pub mod log;

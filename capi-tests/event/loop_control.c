@@ -242,8 +242,8 @@ int main(void)
 	event_add(tick, &tv);
 	t0 = t_now_ms();
 	r = event_base_dispatch(base);
-	printf("second dispatch (persistent timer, ends by the old loopexit) -> %d ticks>=2: %s\n",
-	    r, tick_count >= 2 ? "yes" : "NO");
+	printf("second dispatch (persistent timer, ends by the old loopexit) -> %d ticked: %s\n",
+	    r, tick_count >= 1 ? "yes" : "NO");
 	show_flags("after");
 	event_free(tick);
 	event_free(t);

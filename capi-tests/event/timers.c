@@ -181,7 +181,7 @@ int main(void)
 		evtimer_add(e, &tv);
 		r = evtimer_pending(e, &got);
 		long d = (got.tv_sec - now.tv_sec) * 1000 + (got.tv_usec - now.tv_usec) / 1000;
-		printf("pending -> %d, tv-now about 2500ms: %s\n", r, d > 2300 && d < 2700 ? "yes" : "NO");
+		printf("pending -> %d, tv-now about 2500ms: %s\n", r, d > 2000 && d < 3000 ? "yes" : "NO");
 		event_del(e);
 	}
 
@@ -197,11 +197,12 @@ int main(void)
 
 	printf("== adding a timeout to an event active for READ ==\n");
 	event_active(e, EV_READ, 1);
+	tv = t_tv(1, 0);
 	evtimer_add(e, &tv);
 	printf("flags=%s\n", t_evlist(T_FLAGS(e)));
 	t0 = t_now_ms();
 	r = event_base_dispatch(base);
-	printf("dispatch -> %d quick: %s pending=%d\n", r, t_now_ms() - t0 < 30 ? "yes" : "NO",
+	printf("dispatch -> %d quick: %s pending=%d\n", r, t_now_ms() - t0 < 500 ? "yes" : "NO",
 	    evtimer_pending(e, NULL));
 	event_free(e);
 

@@ -14,6 +14,22 @@ struct evbuffer;
 /* Old-style buffer callback: lengths before and after the change. */
 typedef void (*evbuffer_cb)(struct evbuffer *buffer, size_t old_len, size_t new_len, void *arg);
 
+/*
+ `evbuffer_readln(buffer, NULL, EVBUFFER_EOL_ANY)`.
+ */
+EVENT2_EXPORT_SYMBOL char *evbuffer_readline(struct evbuffer *buffer);
+
+/*
+ Replaces every callback of the buffer with `cb` (NULL: removes them all).
+ 0, or -1 if out of memory.
+ */
+EVENT2_EXPORT_SYMBOL int evbuffer_setcb(struct evbuffer *buffer, evbuffer_cb cb, void *cbarg);
+
+/*
+ Finds `what[..len]`, makes the buffer contiguous up to its end and
+ returns a pointer to it; NULL if absent.
+ */
+EVENT2_EXPORT_SYMBOL unsigned char *evbuffer_find(struct evbuffer *buffer, const unsigned char *what, size_t len);
 
 /* Need event2/buffer.h for the functions these expand to. */
 #define EVBUFFER_LENGTH(x)	evbuffer_get_length(x)

@@ -56,6 +56,40 @@ struct evthread_condition_callbacks {
 
 struct event_base;
 
+/*
+ Installs lock functions (NULL removes them); they cannot be changed once set.
+ */
+EVENT2_EXPORT_SYMBOL int evthread_set_lock_callbacks(const struct evthread_lock_callbacks *cbs);
+
+/*
+ Installs condition-variable functions (NULL removes them).
+ */
+EVENT2_EXPORT_SYMBOL int evthread_set_condition_callbacks(const struct evthread_condition_callbacks *cbs);
+
+/*
+ Installs the function that names the calling thread.
+ */
+EVENT2_EXPORT_SYMBOL void evthread_set_id_callback(unsigned long (*id_fn)(void));
+
+/*
+ Uses pthreads for locks, condition variables and thread ids.
+ */
+EVENT2_EXPORT_SYMBOL int evthread_use_pthreads(void);
+
+/*
+ Makes every lock check that it is released by its holder, as often as taken.
+ */
+EVENT2_EXPORT_SYMBOL void evthread_enable_lock_debugging(void);
+
+/*
+ The old misspelt name of `evthread_enable_lock_debugging`.
+ */
+EVENT2_EXPORT_SYMBOL void evthread_enable_lock_debuging(void);
+
+/*
+ Lets other threads wake the base's loop; 0 on success.
+ */
+EVENT2_EXPORT_SYMBOL int evthread_make_base_notifiable(struct event_base *base);
 
 #ifdef __cplusplus
 }

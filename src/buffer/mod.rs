@@ -113,6 +113,8 @@ pub struct Evbuffer {
     pub freeze_start: bool,
     pub freeze_end: bool,
     deferred_cbs: bool,
+    /// Some chain is a sendfile chain (its bytes are not in memory).
+    has_sendfile: bool,
     pub flags: u32,
     /// The base deferred callbacks run on.
     cb_queue: *mut EventBase,
@@ -219,6 +221,7 @@ impl Evbuffer {
         self.last = ptr::null_mut();
         self.last_with_datap = ptr::addr_of_mut!(self.first);
         self.total_len = 0;
+        self.has_sendfile = false;
     }
 
     // ---- locking ----------------------------------------------------------
@@ -297,8 +300,8 @@ impl Evbuffer {
         }
     }
 
-    /// Two buffers locked in a fixed (address) order, as for add_buffer;
-    /// callbacks run on `b` then on `a`... no: on `first_cb` then the other.
+    /// Runs `f` on two buffers, locked in address order; then the callbacks
+    /// of `a` and `b` (those of `b` first unless `cb_first_a`).
     ///
     /// # Safety
     /// Both are live and distinct.

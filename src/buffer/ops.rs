@@ -169,17 +169,20 @@ impl Evbuffer {
         if len > usize::MAX - self.total_len {
             return Err(());
         }
-        if len == 0 {
-            return Ok(());
-        }
-        let mut last = self.last;
+        // Bytes go after the last chain holding data (trailing empty chains,
+        // left by reserve or expand, are dropped if a new chain is needed).
+        let mut last = self.lwd();
         if last.is_null() {
+            // No chain at all: one sized for the data (even for none).
             let c = Chain::new_mem(len);
             if c.is_null() {
                 return Err(());
             }
             self.append_chain(c);
             last = c;
+        }
+        if len == 0 {
+            return Ok(());
         }
         // SAFETY: last is a live chain of this buffer; copies stay in its
         // free space (checked) or in a fresh chain sized for the rest.
@@ -428,6 +431,7 @@ impl Evbuffer {
         self.last = ptr::null_mut();
         self.last_with_datap = ptr::addr_of_mut!(self.first);
         self.total_len = 0;
+        self.has_sendfile = false;
         r
     }
 
@@ -535,30 +539,23 @@ impl Evbuffer {
                 }
                 dst.append_list(head, tail, moved);
             }
+            self.n_del_for_cb += moved;
+            dst.n_add_for_cb += moved;
             if rest > 0 {
-                if (*c).buffer.is_null() {
-                    // A sendfile chain: its bytes are not in memory.
-                    if self.materialize_all().is_err() {
-                        self.n_del_for_cb += moved;
-                        dst.n_add_for_cb += moved;
-                        return Err(());
-                    }
-                }
-                let part = std::slice::from_raw_parts((*c).data(), rest);
-                let before = dst.n_add_for_cb;
-                if dst.add(part).is_err() {
-                    dst.n_add_for_cb = before + moved;
-                    self.n_del_for_cb += moved;
+                if (*c).buffer.is_null() && self.materialize_all().is_err() {
+                    // A sendfile chain whose bytes cannot be brought in.
                     return Ok(moved);
                 }
-                dst.n_add_for_cb = before;
+                let part = std::slice::from_raw_parts((*c).data(), rest);
+                if dst.add(part).is_err() {
+                    return Ok(moved);
+                }
                 (*c).misalign += rest;
                 (*c).off -= rest;
                 self.total_len -= rest;
+                self.n_del_for_cb += rest;
             }
         }
-        self.n_del_for_cb += len;
-        dst.n_add_for_cb += len;
         Ok(len)
     }
 
@@ -643,11 +640,6 @@ impl Evbuffer {
             let mut c;
             let f = &mut *first;
             if f.writable() && !f.pinned() && f.buffer_len - f.misalign >= size {
-                target = first;
-                have = f.off;
-                c = f.next;
-            } else if f.writable() && !f.pinned() && f.buffer_len >= size && f.off <= MAX_TO_REALIGN {
-                Chain::realign(first);
                 target = first;
                 have = f.off;
                 c = f.next;
@@ -926,44 +918,31 @@ impl Evbuffer {
         Ok(())
     }
 
-    /// Formats with `write` into free space: `write(space)` returns the length
-    /// the whole text needs (without NUL) or a negative error; it is retried
-    /// with enough room if it did not fit. The bytes written.
-    pub fn add_formatted(&mut self, mut write: impl FnMut(&mut [u8]) -> isize) -> Res<usize> {
-        if self.freeze_end {
+    /// Makes `n` bytes written at `p`, the free space of one of the chains
+    /// from the first with room on, part of the data (a formatted add).
+    pub fn commit_at(&mut self, p: *mut u8, n: usize) -> Res {
+        if self.freeze_end || n > usize::MAX - self.total_len {
             return Err(());
         }
-        let mut want = 64usize;
-        loop {
-            let c = self.expand_single(want);
-            if c.is_null() {
-                return Err(());
-            }
-            // SAFETY: c is a live writable chain with `space()` free bytes.
-            unsafe {
-                let space = std::slice::from_raw_parts_mut((*c).space_ptr(), (*c).space());
-                let r = write(space);
-                if r < 0 {
-                    return Err(());
-                }
-                let r = r as usize;
-                if r < space.len() {
-                    if r > usize::MAX - self.total_len {
+        let mut c = self.first_space_chain();
+        // SAFETY: chains walked are live.
+        unsafe {
+            while !c.is_null() {
+                if (*c).writable() && (*c).space_ptr() == p {
+                    if n > (*c).space() {
                         return Err(());
                     }
-                    (*c).off += r;
-                    self.total_len += r;
-                    self.n_add_for_cb += r;
-                    if r > 0 {
+                    (*c).off += n;
+                    self.total_len += n;
+                    self.n_add_for_cb += n;
+                    if n > 0 {
                         self.advance_lwd();
                     }
-                    return Ok(r);
+                    return Ok(());
                 }
-                if r >= chain::CHAIN_MAX || want > r {
-                    return Err(());
-                }
-                want = r + 1;
+                c = (*c).next;
             }
         }
+        Err(())
     }
 }

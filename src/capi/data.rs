@@ -12,6 +12,7 @@ use std::ptr;
 
 /// `struct evthread_lock_callbacks` (libevent's thread.h).
 #[repr(C)]
+#[derive(Clone, Copy)]
 pub struct EvthreadLockCallbacks {
     pub lock_api_version: libc::c_int,
     pub supported_locktypes: c_uint,
@@ -23,6 +24,7 @@ pub struct EvthreadLockCallbacks {
 
 /// `struct evthread_condition_callbacks`.
 #[repr(C)]
+#[derive(Clone, Copy)]
 pub struct EvthreadConditionCallbacks {
     pub condition_api_version: libc::c_int,
     pub alloc_condition: Option<unsafe extern "C" fn(c_uint) -> *mut c_void>,
@@ -30,6 +32,42 @@ pub struct EvthreadConditionCallbacks {
     pub signal_condition: Option<unsafe extern "C" fn(*mut c_void, libc::c_int) -> libc::c_int>,
     pub wait_condition:
         Option<unsafe extern "C" fn(*mut c_void, *mut c_void, *const libc::timeval) -> libc::c_int>,
+}
+
+impl EvthreadLockCallbacks {
+    pub const EMPTY: Self =
+        EvthreadLockCallbacks { lock_api_version: 0, supported_locktypes: 0, alloc: None, free: None, lock: None, unlock: None };
+    pub fn copy(&self) -> Self {
+        *self
+    }
+    pub fn same_as(&self, o: &Self) -> bool {
+        self.lock_api_version == o.lock_api_version
+            && self.supported_locktypes == o.supported_locktypes
+            && self.alloc.map(|f| f as usize) == o.alloc.map(|f| f as usize)
+            && self.free.map(|f| f as usize) == o.free.map(|f| f as usize)
+            && self.lock.map(|f| f as usize) == o.lock.map(|f| f as usize)
+            && self.unlock.map(|f| f as usize) == o.unlock.map(|f| f as usize)
+    }
+}
+
+impl EvthreadConditionCallbacks {
+    pub const EMPTY: Self = EvthreadConditionCallbacks {
+        condition_api_version: 0,
+        alloc_condition: None,
+        free_condition: None,
+        signal_condition: None,
+        wait_condition: None,
+    };
+    pub fn copy(&self) -> Self {
+        *self
+    }
+    pub fn same_as(&self, o: &Self) -> bool {
+        self.condition_api_version == o.condition_api_version
+            && self.alloc_condition.map(|f| f as usize) == o.alloc_condition.map(|f| f as usize)
+            && self.free_condition.map(|f| f as usize) == o.free_condition.map(|f| f as usize)
+            && self.signal_condition.map(|f| f as usize) == o.signal_condition.map(|f| f as usize)
+            && self.wait_condition.map(|f| f as usize) == o.wait_condition.map(|f| f as usize)
+    }
 }
 
 /// The base the 1.x API works on (set by `event_init`).
@@ -42,24 +80,11 @@ pub static mut event_debug_logging_mask_: u32 = 0;
 
 /// The lock functions in use; all None until threading is enabled.
 #[no_mangle]
-pub static mut evthread_lock_fns_: EvthreadLockCallbacks = EvthreadLockCallbacks {
-    lock_api_version: 0,
-    supported_locktypes: 0,
-    alloc: None,
-    free: None,
-    lock: None,
-    unlock: None,
-};
+pub static mut evthread_lock_fns_: EvthreadLockCallbacks = EvthreadLockCallbacks::EMPTY;
 
 /// The condition-variable functions in use; all None until threading is enabled.
 #[no_mangle]
-pub static mut evthread_cond_fns_: EvthreadConditionCallbacks = EvthreadConditionCallbacks {
-    condition_api_version: 0,
-    alloc_condition: None,
-    free_condition: None,
-    signal_condition: None,
-    wait_condition: None,
-};
+pub static mut evthread_cond_fns_: EvthreadConditionCallbacks = EvthreadConditionCallbacks::EMPTY;
 
 /// The address the dynamic linker resolves `name` to, or `own` when it is
 /// not in the dynamic symbol table (a static link).

@@ -27,6 +27,18 @@ fn base_or_current(base: *mut event_base) -> *mut event_base {
     }
 }
 
+/// Runs `f` on the base with its lock held; `none` for a NULL base.
+///
+/// # Safety
+/// `base` is null or a live base not borrowed by the caller.
+unsafe fn on_base<R>(base: *mut event_base, none: R, f: impl FnOnce(&mut EventBase) -> R) -> R {
+    if base.is_null() {
+        return none;
+    }
+    // SAFETY: caller's contract.
+    unsafe { base::with_lock(base, f) }
+}
+
 /// Warns as libevent does when an event has no base; true if it has one.
 ///
 /// # Safety
@@ -99,10 +111,7 @@ pub unsafe extern "C" fn event_base_free_nofinalize(base: *mut event_base) {
 #[no_mangle]
 pub unsafe extern "C" fn event_reinit(base: *mut event_base) -> c_int {
     // SAFETY: base is null or live.
-    match unsafe { base.as_mut() } {
-        Some(b) => b.reinit(),
-        None => -1,
-    }
+    unsafe { on_base(base, -1, |b| b.reinit()) }
 }
 
 /// The backend's name ("epoll", "poll", "select").
@@ -207,16 +216,13 @@ pub unsafe extern "C" fn event_config_set_max_dispatch_interval(
 #[no_mangle]
 pub unsafe extern "C" fn event_base_priority_init(base: *mut event_base, npriorities: c_int) -> c_int {
     // SAFETY: base is null or live.
-    match unsafe { base_or_current(base).as_mut() } {
-        Some(b) => b.priority_init(npriorities),
-        None => -1,
-    }
+    unsafe { on_base(base_or_current(base), -1, |b| b.priority_init(npriorities)) }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn event_base_get_npriorities(base: *mut event_base) -> c_int {
     // SAFETY: base is null or live.
-    unsafe { base_or_current(base).as_ref() }.map_or(0, |b| b.npriorities())
+    unsafe { on_base(base_or_current(base), 0, |b| b.npriorities()) }
 }
 
 /// Sets an event's priority; fails while it is active or out of range.
@@ -338,7 +344,7 @@ pub unsafe extern "C" fn event_add(ev: *mut event, tv: *const timeval) -> c_int 
             format!("event_add: event {ev:p}, timeout in {} seconds {} useconds, call {cb:p}", t.tv_sec, t.tv_usec)
         });
     }
-    let r = unsafe { (*(*ev).base).add(ev, tv, false) };
+    let r = unsafe { base::with_lock((*ev).base, |b| b.add(ev, tv, false)) };
     if r == 0 {
         debug::note_add(ev);
     }
@@ -357,13 +363,16 @@ unsafe fn del_common(ev: *mut event, mode: DelMode) -> c_int {
         let cb = unsafe { e.callback.cb.event }.map_or(ptr::null(), |f| f as *const c_void);
         format!("event_del: {ev:p} (fd {}), callback {cb:p}", e.fd)
     });
-    // SAFETY: as above. An event on no queue needs nothing from its base
-    // (which may already be freed).
+    // SAFETY: as above. Without threads, an event on no queue needs nothing
+    // from its base (which may already be freed); with threads, its
+    // callback may be running in another thread, which `del` waits for.
     let r = unsafe {
-        if (*ev).callback.flags & (EVLIST_INSERTED | EVLIST_TIMEOUT | EVLIST_ACTIVE | EVLIST_ACTIVE_LATER) == 0 {
+        if (*ev).callback.flags & (EVLIST_INSERTED | EVLIST_TIMEOUT | EVLIST_ACTIVE | EVLIST_ACTIVE_LATER) == 0
+            && !crate::thread::have_id_fn()
+        {
             0
         } else {
-            (*(*ev).base).del(ev, mode)
+            base::with_lock((*ev).base, |b| b.del(ev, mode))
         }
     };
     debug::note_del(ev);
@@ -398,7 +407,7 @@ pub unsafe extern "C" fn event_remove_timer(ev: *mut event) -> c_int {
     if !unsafe { has_base(ev, "event_remove_timer") } {
         return -1;
     }
-    unsafe { (*(*ev).base).remove_timer(ev) };
+    unsafe { base::with_lock((*ev).base, |b| b.remove_timer(ev)) };
     0
 }
 
@@ -416,7 +425,7 @@ pub unsafe extern "C" fn event_active(ev: *mut event, res: c_int, ncalls: c_shor
         let cb = unsafe { e.callback.cb.event }.map_or(ptr::null(), |f| f as *const c_void);
         format!("event_active: {ev:p} (fd {}), res {res}, callback {cb:p}", e.fd)
     });
-    unsafe { (*(*ev).base).activate(ev, res as c_short, ncalls) };
+    unsafe { base::with_lock((*ev).base, |b| b.activate(ev, res as c_short, ncalls)) };
 }
 
 /// Which of `events` the event is pending or active for; the expiry (wall
@@ -567,7 +576,7 @@ unsafe fn finalize_common(flags: c_uint, ev: *mut event, cb: event_finalize_call
     if !unsafe { has_base(ev, "event_finalize_impl_") } {
         return -1;
     }
-    unsafe { (*(*ev).base).finalize(ev, cb, flags & FINALIZE_FREE != 0) };
+    unsafe { base::with_lock((*ev).base, |b| b.finalize(ev, cb, flags & FINALIZE_FREE != 0)) };
     0
 }
 
@@ -622,12 +631,11 @@ pub unsafe extern "C" fn event_base_loopexit(base: *mut event_base, tv: *const t
 #[no_mangle]
 pub unsafe extern "C" fn event_base_loopbreak(base: *mut event_base) -> c_int {
     // SAFETY: base is null or live.
-    match unsafe { base.as_mut() } {
-        Some(b) => {
+    unsafe {
+        on_base(base, -1, |b| {
             b.loopbreak();
             0
-        }
-        None => -1,
+        })
     }
 }
 
@@ -635,25 +643,24 @@ pub unsafe extern "C" fn event_base_loopbreak(base: *mut event_base) -> c_int {
 #[no_mangle]
 pub unsafe extern "C" fn event_base_loopcontinue(base: *mut event_base) -> c_int {
     // SAFETY: base is null or live.
-    match unsafe { base.as_mut() } {
-        Some(b) => {
+    unsafe {
+        on_base(base, -1, |b| {
             b.loopcontinue();
             0
-        }
-        None => -1,
+        })
     }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn event_base_got_break(base: *mut event_base) -> c_int {
     // SAFETY: base is null or live.
-    unsafe { base.as_ref() }.is_some_and(|b| b.got_break()) as c_int
+    unsafe { on_base(base, 0, |b| b.got_break() as c_int) }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn event_base_got_exit(base: *mut event_base) -> c_int {
     // SAFETY: base is null or live.
-    unsafe { base.as_ref() }.is_some_and(|b| b.got_exit()) as c_int
+    unsafe { on_base(base, 0, |b| b.got_exit() as c_int) }
 }
 
 /// Runs `callback` once: on I/O readiness of `fd`, or after `tv`.
@@ -667,10 +674,7 @@ pub unsafe extern "C" fn event_base_once(
     tv: *const timeval,
 ) -> c_int {
     // SAFETY: base is null or live; tv is null or valid.
-    match unsafe { base.as_mut() } {
-        Some(b) => b.once(fd, events, callback, arg, unsafe { opt_ref(tv) }),
-        None => -1,
-    }
+    unsafe { on_base(base, -1, |b| b.once(fd, events, callback, arg, opt_ref(tv))) }
 }
 
 // ---- time -----------------------------------------------------------------------------
@@ -682,10 +686,8 @@ pub unsafe extern "C" fn event_base_init_common_timeout(
     duration: *const timeval,
 ) -> *const timeval {
     // SAFETY: base null or live; duration null or valid.
-    match (unsafe { base.as_mut() }, unsafe { opt_ref(duration) }) {
-        (Some(b), Some(d)) => b.init_common_timeout(d),
-        _ => ptr::null(),
-    }
+    let Some(d) = (unsafe { opt_ref(duration) }) else { return ptr::null() };
+    unsafe { on_base(base, ptr::null(), |b| b.init_common_timeout(d)) }
 }
 
 /// The loop's cached wall-clock time, or the current time outside callbacks.
@@ -696,7 +698,7 @@ pub unsafe extern "C" fn event_base_gettimeofday_cached(base: *mut event_base, t
     }
     let base = base_or_current(base);
     // SAFETY: base null or live; tv writable.
-    let cached = unsafe { base.as_ref() }.and_then(|b| b.cached_wall_time());
+    let cached = unsafe { on_base(base, None, |b| b.cached_wall_time()) };
     unsafe { *tv = cached.unwrap_or_else(|| micros_to_tv(crate::core::clock::wall_now())) };
     0
 }
@@ -705,12 +707,11 @@ pub unsafe extern "C" fn event_base_gettimeofday_cached(base: *mut event_base, t
 #[no_mangle]
 pub unsafe extern "C" fn event_base_update_cache_time(base: *mut event_base) -> c_int {
     // SAFETY: base null or live.
-    match unsafe { base_or_current(base).as_mut() } {
-        Some(b) => {
+    unsafe {
+        on_base(base_or_current(base), -1, |b| {
             b.refresh_cache_time();
             0
-        }
-        None => -1,
+        })
     }
 }
 
@@ -733,11 +734,14 @@ pub unsafe extern "C" fn event_gettime_monotonic(base: *mut event_base, tv: *mut
 #[no_mangle]
 pub unsafe extern "C" fn event_base_active_by_fd(base: *mut event_base, fd: evutil_socket_t, events: c_short) {
     // SAFETY: base null or live.
-    let Some(b) = (unsafe { base.as_mut() }) else { return };
-    if events & EV_TIMEOUT == 0 {
-        b.activate_fd(fd, events & EV_IO_MASK);
-    } else {
-        b.activate_timers_on_fd(fd);
+    unsafe {
+        on_base(base, (), |b| {
+            if events & EV_TIMEOUT == 0 {
+                b.activate_fd(fd, events & EV_IO_MASK);
+            } else {
+                b.activate_timers_on_fd(fd);
+            }
+        })
     }
 }
 
@@ -745,10 +749,8 @@ pub unsafe extern "C" fn event_base_active_by_fd(base: *mut event_base, fd: evut
 #[no_mangle]
 pub unsafe extern "C" fn event_base_active_by_signal(base: *mut event_base, sig: c_int) {
     // SAFETY: base null or live.
-    if let Some(b) = unsafe { base.as_mut() } {
-        if sig > 0 && (sig as usize) < crate::core::signal::NSIG {
-            b.activate_signal(sig as usize, 1);
-        }
+    if sig > 0 && (sig as usize) < crate::core::signal::NSIG {
+        unsafe { on_base(base, (), |b| b.activate_signal(sig as usize, 1)) }
     }
 }
 
@@ -760,26 +762,33 @@ pub unsafe extern "C" fn event_base_foreach_event(
     arg: *mut c_void,
 ) -> c_int {
     // SAFETY: base null or live.
-    let (Some(b), Some(f)) = (unsafe { base.as_ref() }, fn_) else { return -1 };
-    for ev in b.all_events() {
-        // SAFETY: the snapshot's events are live (the callback must not
-        // change the base, as libevent documents).
-        let r = unsafe { f(base, ev, arg) };
-        if r != 0 {
-            return r;
-        }
+    let (false, Some(f)) = (base.is_null(), fn_) else { return -1 };
+    // The callback runs with the base locked and must not change the base,
+    // as libevent documents; the snapshot's events stay live meanwhile.
+    unsafe {
+        on_base(base, -1, |b| {
+            for ev in b.all_events() {
+                let r = f(base, ev, arg);
+                if r != 0 {
+                    return r;
+                }
+            }
+            0
+        })
     }
-    0
 }
 
 /// Writes a description of the base's events to `output`.
 #[no_mangle]
 pub unsafe extern "C" fn event_base_dump_events(base: *mut event_base, output: *mut FILE) {
-    // SAFETY: base null or live; output a FILE* from the program.
-    let Some(b) = (unsafe { base.as_ref() }) else { return };
-    if output.is_null() {
+    if base.is_null() || output.is_null() {
         return;
     }
+    // SAFETY: base is live; output is the program's FILE*.
+    unsafe { on_base(base, (), |b| dump_events(b, output)) }
+}
+
+fn dump_events(b: &EventBase, output: *mut FILE) {
     let mut s = String::from("Inserted events:\n");
     let all = b.all_events();
     for &ev in &all {
@@ -837,22 +846,21 @@ pub unsafe extern "C" fn event_base_dump_events(base: *mut event_base, output: *
 #[no_mangle]
 pub unsafe extern "C" fn event_base_get_num_events(base: *mut event_base, type_: c_uint) -> c_int {
     // SAFETY: base null or live.
-    unsafe { base.as_ref() }.map_or(0, |b| b.num_events(type_))
+    unsafe { on_base(base, 0, |b| b.num_events(type_)) }
 }
 
 /// The most events of the kinds in `type_` seen at once; `clear` resets.
 #[no_mangle]
 pub unsafe extern "C" fn event_base_get_max_events(base: *mut event_base, type_: c_uint, clear: c_int) -> c_int {
     // SAFETY: base null or live.
-    unsafe { base.as_mut() }.map_or(0, |b| b.max_events(type_, clear != 0))
+    unsafe { on_base(base, 0, |b| b.max_events(type_, clear != 0)) }
 }
 
 /// The event whose callback is running in this loop, or NULL.
 #[no_mangle]
 pub unsafe extern "C" fn event_base_get_running_event(base: *mut event_base) -> *mut event {
     // SAFETY: base null or live.
-    let Some(b) = (unsafe { base.as_ref() }) else { return ptr::null_mut() };
-    let cb = b.current;
+    let cb = unsafe { on_base(base, ptr::null_mut(), |b| b.running_callback()) };
     // SAFETY: the running callback is live.
     if !cb.is_null() && unsafe { (*cb).flags } & EVLIST_INIT != 0 {
         Event::from_callback(cb)

@@ -5,9 +5,14 @@
 
 #![allow(non_camel_case_types)]
 
+pub mod buffer;
+pub mod buffer_compat;
+mod buffer_internal;
 pub mod data;
 pub mod event;
 pub mod event_compat;
+pub mod thread;
+mod thread_internal;
 pub mod types;
 pub mod util;
 mod varargs;

@@ -16,3 +16,26 @@ pub type event_base_foreach_event_cb =
     Option<unsafe extern "C" fn(*const event_base, *const event, *mut libc::c_void) -> libc::c_int>;
 pub type timeval = libc::timeval;
 
+pub type evthread_lock_callbacks = super::data::EvthreadLockCallbacks;
+pub type evthread_condition_callbacks = super::data::EvthreadConditionCallbacks;
+
+// evbuffer (event2/buffer.h, buffer_compat.h).
+pub type evbuffer = crate::buffer::Evbuffer;
+pub type evbuffer_ptr = crate::buffer::search::EvbufferPtr;
+/// `struct evbuffer_iovec` is `struct iovec` (`#define evbuffer_iovec iovec`).
+pub type evbuffer_iovec = libc::iovec;
+pub type evbuffer_cb_entry = crate::buffer::CbEntry;
+pub type evbuffer_cb_info = crate::buffer::CbInfo;
+pub type evbuffer_cb_func = crate::buffer::CbFunc;
+pub type evbuffer_cb = crate::buffer::CbObsolete;
+pub type evbuffer_ref_cleanup_cb = crate::buffer::chain::RefCleanupFn;
+pub type evbuffer_file_segment = crate::buffer::file::FileSegment;
+pub type evbuffer_file_segment_cleanup_cb = crate::buffer::file::SegCleanupFn;
+/// `enum evbuffer_eol_style` (an int-sized C enum).
+pub type evbuffer_eol_style = libc::c_int;
+/// `enum evbuffer_ptr_how` (an int-sized C enum).
+pub type evbuffer_ptr_how = libc::c_int;
+pub type ev_ssize_t = libc::ssize_t;
+pub type ev_off_t = i64;
+pub type ev_uint64_t = u64;
+pub type ev_uint32_t = u32;

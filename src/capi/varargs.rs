@@ -22,4 +22,6 @@ macro_rules! trampoline {
 trampoline! {
     evutil_snprintf => event_rs_impl_evutil_snprintf;
     evutil_vsnprintf => event_rs_impl_evutil_vsnprintf;
+    evbuffer_add_printf => event_rs_impl_evbuffer_add_printf;
+    evbuffer_add_vprintf => event_rs_impl_evbuffer_add_vprintf;
 }

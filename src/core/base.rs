@@ -14,6 +14,7 @@ use super::iomap::{AddError, IoMap};
 use super::signal::{self, SigState, NSIG};
 use super::timer::TimerHeap;
 use crate::log;
+use crate::thread;
 use libc::{c_int, c_short, c_void, timeval};
 use std::ffi::CStr;
 use std::ptr;
@@ -221,6 +222,19 @@ pub struct EventBase {
     common_timeouts: Vec<Box<CommonTimeout>>,
 
     once_events: Vec<*mut OnceEvent>,
+    /// The base's lock (null without threading), the condition that
+    /// `event_del` waits on for a callback running in another thread, and
+    /// how many wait.
+    th_lock: *mut c_void,
+    th_cond: *mut c_void,
+    current_waiters: c_int,
+    /// The thread running the loop (thread-id callback's value).
+    owner_id: libc::c_ulong,
+    /// eventfd that wakes the loop from other threads (-1: not notifiable),
+    /// its internal read event, and whether a wake-up is already pending.
+    notify_fd: c_int,
+    notify_ev: Box<Event>,
+    notify_pending: bool,
     /// Deferred callbacks queued this iteration (beyond a few, they wait
     /// for the next one so I/O is not starved).
     n_deferreds_queued: c_int,
@@ -314,6 +328,13 @@ impl EventBase {
             common_timeouts: Vec::new(),
             once_events: Vec::new(),
             n_deferreds_queued: 0,
+            th_lock: ptr::null_mut(),
+            th_cond: ptr::null_mut(),
+            current_waiters: 0,
+            owner_id: 0,
+            notify_fd: -1,
+            notify_ev: new_zeroed_event(),
+            notify_pending: false,
         });
         let bp: *mut EventBase = &mut *base;
         let sig_ev: *mut Event = &mut *base.sig_ev;
@@ -323,7 +344,73 @@ impl EventBase {
             (*sig_ev).callback.flags |= EVLIST_INTERNAL;
             (*sig_ev).callback.pri = 0;
         }
+        if thread::locking_enabled() && cfg.flags & EVENT_BASE_FLAG_NOLOCK == 0 {
+            base.th_lock = thread::alloc_lock(thread::LOCKTYPE_RECURSIVE);
+            base.th_cond = thread::alloc_cond();
+            if base.make_notifiable() < 0 {
+                log::warnx("event_base_new_with_config: Unable to make base notifiable.");
+                // SAFETY: a fresh base with no events and no running loop.
+                unsafe { free(Box::into_raw(base), false) };
+                return None;
+            }
+        }
         Some(base)
+    }
+
+    /// `evthread_make_base_notifiable`: an eventfd whose internal read
+    /// event lets other threads wake the loop.
+    pub fn make_notifiable(&mut self) -> c_int {
+        if self.notify_fd >= 0 {
+            return 0;
+        }
+        // SAFETY: plain syscall.
+        let fd = unsafe { libc::eventfd(0, libc::EFD_CLOEXEC | libc::EFD_NONBLOCK) };
+        if fd < 0 {
+            return -1;
+        }
+        self.notify_fd = fd;
+        let me: *mut EventBase = self;
+        let nev: *mut Event = &mut *self.notify_ev;
+        // SAFETY: the base's own boxed event.
+        unsafe {
+            assign(nev, me, fd, EV_READ | EV_PERSIST, Some(notify_drain_cb), me.cast());
+            (*nev).callback.flags |= EVLIST_INTERNAL;
+            (*nev).callback.pri = 0;
+            if self.add(nev, None, false) < 0 {
+                return -1;
+            }
+        }
+        0
+    }
+
+    /// Whether an API call on this thread must wake the loop: it runs in
+    /// another thread (libevent's EVBASE_NEED_NOTIFY).
+    fn need_notify(&self) -> bool {
+        self.running_loop && thread::have_id_fn() && self.owner_id != thread::current_id()
+    }
+
+    /// Wakes the loop if another thread runs it.
+    pub fn notify_if_needed(&mut self) {
+        if self.notify_fd >= 0 && !self.notify_pending && self.need_notify() {
+            self.notify_pending = true;
+            let one: u64 = 1;
+            // SAFETY: writing 8 bytes to our eventfd.
+            unsafe { libc::write(self.notify_fd, (&one as *const u64).cast(), 8) };
+        }
+    }
+
+    /// Whether the caller is the thread running the loop (or threads are off).
+    fn in_loop_thread(&self) -> bool {
+        !thread::have_id_fn() || self.owner_id == thread::current_id()
+    }
+
+    /// The callback running in the loop, if the caller is the loop's thread.
+    pub fn running_callback(&self) -> *mut EventCallback {
+        if self.in_loop_thread() {
+            self.current
+        } else {
+            ptr::null_mut()
+        }
     }
 
     pub fn method_name(&self) -> &'static CStr {
@@ -558,21 +645,22 @@ impl EventBase {
 /// its head, then time the queue for the next one.
 unsafe extern "C" fn common_timeout_cb(_fd: EvutilSocket, _what: c_short, arg: *mut c_void) {
     let ct: *mut CommonTimeout = arg.cast();
-    // SAFETY: `arg` is the queue owning this timer; its base is live and
-    // not otherwise borrowed while a callback runs.
+    // SAFETY: `arg` is the queue owning this timer; its base is live, and
+    // callbacks run unlocked, so take the lock.
     unsafe {
-        let b = &mut *(*ct).base;
-        let q = b.common_index(&(*ct).duration).expect("own tag");
-        let now = b.now();
-        loop {
-            let ev = b.common_timeouts[q].head;
-            if ev.is_null() || strip_tag(&(*ev).timeout) > now {
-                break;
+        with_lock((*ct).base, |b| {
+            let q = b.common_index(&(*ct).duration).expect("own tag");
+            let now = b.now();
+            loop {
+                let ev = b.common_timeouts[q].head;
+                if ev.is_null() || strip_tag(&(*ev).timeout) > now {
+                    break;
+                }
+                b.del(ev, DelMode::NoBlock);
+                b.activate(ev, EV_TIMEOUT, 1);
             }
-            b.del(ev, DelMode::NoBlock);
-            b.activate(ev, EV_TIMEOUT, 1);
-        }
-        b.schedule_common(q);
+            b.schedule_common(q);
+        })
     }
 }
 
@@ -880,6 +968,7 @@ pub unsafe fn add(&mut self, ev: *mut Event, tv: Option<&timeval>, tv_is_absolut
                 unsafe { b.insert_timeout(ev) };
             }
         }
+        b.notify_if_needed();
     }
     res
 }
@@ -917,6 +1006,23 @@ pub unsafe fn del(&mut self, ev: *mut Event, mode: DelMode) -> c_int {
             b.io_del(ev);
         } else {
             b.signal_del(ev);
+        }
+        b.notify_if_needed();
+    }
+    // If the loop runs this event's callback in another thread, wait for it
+    // to return (unless asked not to, or the event is EV_FINALIZE).
+    let wait = match mode {
+        DelMode::Block => true,
+        DelMode::AutoBlock => e.events & EV_FINALIZE == 0,
+        DelMode::NoBlock | DelMode::EvenIfFinalizing => false,
+    };
+    if wait && !b.th_cond.is_null() && b.current == ev.cast() && !b.in_loop_thread() {
+        // The loop changes `current` while we wait (lock released): read it
+        // afresh each time.
+        // SAFETY: a plain field of the live base.
+        while unsafe { ptr::read_volatile(&b.current) } == ev.cast() {
+            b.current_waiters += 1;
+            thread::wait(b.th_cond, b.th_lock);
         }
     }
     0
@@ -972,6 +1078,7 @@ pub unsafe fn callback_activate(b: &mut EventBase, cb: *mut EventCallback) -> bo
     }
     // SAFETY: `cb` is now on no queue.
     unsafe { b.insert_active(cb) };
+    b.notify_if_needed();
     true
 }
 
@@ -1164,20 +1271,46 @@ impl EventBase {
     }
 }
 
+/// The internal callback on the notify eventfd: just empties it.
+unsafe extern "C" fn notify_drain_cb(fd: EvutilSocket, _what: c_short, arg: *mut c_void) {
+    let mut buf = 0u64;
+    // SAFETY: reading 8 bytes from our eventfd into a u64.
+    unsafe { libc::read(fd, (&mut buf as *mut u64).cast(), 8) };
+    // SAFETY: `arg` is the base; callbacks run unlocked, so take the lock.
+    unsafe { with_lock(arg.cast(), |b| b.notify_pending = false) };
+}
+
+/// Runs `f` on the base with its lock held (if it has one).
+///
+/// # Safety
+/// `base` is live and not borrowed by the caller.
+pub unsafe fn with_lock<R>(base: *mut EventBase, f: impl FnOnce(&mut EventBase) -> R) -> R {
+    // SAFETY: caller's contract; the lock pointer never changes after creation.
+    let lock = unsafe { (*base).th_lock };
+    thread::lock(lock, 0);
+    // SAFETY: the lock serialises every access to the base.
+    let r = f(unsafe { &mut *base });
+    thread::unlock(lock, 0);
+    r
+}
+
 /// The internal callback on the signal pipe: turn counts into activations.
 unsafe extern "C" fn signal_wake_cb(_fd: EvutilSocket, _what: c_short, arg: *mut c_void) {
-    // SAFETY: `arg` is the base that owns this internal event; no other
-    // borrow of it is live while a callback runs.
-    let b = unsafe { &mut *arg.cast::<EventBase>() };
-    b.sig.drain();
-    for s in 1..NSIG {
-        if b.sig.map.head(s).is_null() {
-            continue;
-        }
-        let n = signal::take_caught(s);
-        if n > 0 {
-            b.activate_signal(s, n.min(c_short::MAX as u32) as c_short);
-        }
+    // SAFETY: `arg` is the base that owns this internal event; callbacks
+    // run unlocked, so take the lock.
+    unsafe {
+        with_lock(arg.cast(), |b| {
+            b.sig.drain();
+            for s in 1..NSIG {
+                if b.sig.map.head(s).is_null() {
+                    continue;
+                }
+                let n = signal::take_caught(s);
+                if n > 0 {
+                    b.activate_signal(s, n.min(c_short::MAX as u32) as c_short);
+                }
+            }
+        })
     }
 }
 
@@ -1239,12 +1372,40 @@ impl EventBase {
 }
 
 // ---- the loop -------------------------------------------------------------------
+//
+// The loop holds the base's lock throughout, except while the backend waits
+// and while a program callback runs (callbacks may call the API from this
+// or another thread).
+
+/// Runs a program callback with the base's lock released.
+///
+/// # Safety
+/// The lock is held by this thread on entry.
+unsafe fn call_unlocked(base: *mut EventBase, f: impl FnOnce()) {
+    // SAFETY: caller's contract; the lock pointer never changes.
+    let lock = unsafe { (*base).th_lock };
+    thread::unlock(lock, 0);
+    f();
+    thread::lock(lock, 0);
+}
 
 /// `event_base_loop`.
 ///
 /// # Safety
 /// `base` is live; it is not borrowed by the caller.
 pub unsafe fn run_loop(base: *mut EventBase, flags: c_int) -> c_int {
+    // SAFETY: caller's contract; the lock pointer never changes.
+    let lock = unsafe { (*base).th_lock };
+    thread::lock(lock, 0);
+    // SAFETY: the lock is held; no other borrow is live.
+    let retval = unsafe { run_loop_locked(base, flags) };
+    thread::unlock(lock, 0);
+    retval
+}
+
+/// # Safety
+/// As `run_loop`, with the base's lock held.
+unsafe fn run_loop_locked(base: *mut EventBase, flags: c_int) -> c_int {
     {
         // SAFETY: caller's contract.
         let b = unsafe { &mut *base };
@@ -1253,6 +1414,7 @@ pub unsafe fn run_loop(base: *mut EventBase, flags: c_int) -> c_int {
             return -1;
         }
         b.running_loop = true;
+        b.owner_id = thread::current_id();
         b.clear_time_cache();
         if b.sig.n_installed > 0 {
             b.sig.take_ownership(base.cast());
@@ -1262,7 +1424,8 @@ pub unsafe fn run_loop(base: *mut EventBase, flags: c_int) -> c_int {
     }
     let mut retval = 0;
     loop {
-        // SAFETY: no other borrow is live here (callbacks have returned).
+        // SAFETY: no other borrow is live here (callbacks have returned),
+        // and `b` is not used across the dispatch below.
         let b = unsafe { &mut *base };
         b.got_continue = false;
         b.n_deferreds_queued = 0;
@@ -1281,11 +1444,14 @@ pub unsafe fn run_loop(base: *mut EventBase, flags: c_int) -> c_int {
         }
         b.make_later_events_active();
         b.clear_time_cache();
-        if b.dispatch(timeout).is_err() {
+        // SAFETY: the base is live; no borrow of it is held across the wait.
+        if unsafe { dispatch(base, timeout) }.is_err() {
             log::debug(|| "event_base_loop: dispatch returned unsuccessfully.".into());
             retval = -1;
             break;
         }
+        // SAFETY: the lock is held again; re-borrow after the wait.
+        let b = unsafe { &mut *base };
         b.update_time_cache();
         b.process_ready();
         b.process_timeouts();
@@ -1315,13 +1481,25 @@ impl EventBase {
         let now = self.now();
         Some((key - now).max(0))
     }
+}
 
-    fn dispatch(&mut self, timeout: Option<Micros>) -> Result<(), ()> {
-        let mut ready = std::mem::take(&mut self.ready);
+/// Waits for I/O through the backend, which releases the base's lock only
+/// around its syscall; ready fds land in `ready`.
+///
+/// # Safety
+/// `base` is live, its lock held, and not borrowed by the caller.
+unsafe fn dispatch(base: *mut EventBase, timeout: Option<Micros>) -> Result<(), ()> {
+    // SAFETY: caller's contract. The backend is reached through a raw
+    // pointer so no borrow of the base spans the unlocked wait; other
+    // threads may meanwhile change the base (under its lock) and call the
+    // backend's `update`, which never touches the buffers the wait uses.
+    unsafe {
+        let mut ready = std::mem::take(&mut (*base).ready);
         ready.clear();
-        let be = self.backend.as_mut().expect("base has a backend");
-        let r = be.dispatch(timeout, &mut ready);
-        self.ready = ready;
+        let lock = (*base).th_lock;
+        let be: *mut dyn Backend = &mut **(*base).backend.as_mut().expect("base has a backend");
+        let r = (*be).dispatch(timeout, &mut ready, lock);
+        (*base).ready = ready;
         r
     }
 }
@@ -1361,7 +1539,7 @@ impl EventBase {
 /// non-internal callbacks ran, or -1 if the loop was broken.
 ///
 /// # Safety
-/// `base` is live and not borrowed elsewhere.
+/// `base` is live, its lock held, and not borrowed elsewhere.
 unsafe fn process_active(base: *mut EventBase) -> c_int {
     let mut count = 0;
     // SAFETY: caller's contract.
@@ -1394,7 +1572,7 @@ unsafe fn process_active(base: *mut EventBase) -> c_int {
 /// ran, or -1 if the loop was broken.
 ///
 /// # Safety
-/// `base` is live and not borrowed elsewhere.
+/// `base` is live, its lock held, and not borrowed elsewhere.
 unsafe fn process_queue(base: *mut EventBase, pri: usize, max: c_int, end: Option<Micros>) -> c_int {
     let mut count = 0;
     loop {
@@ -1428,9 +1606,13 @@ unsafe fn process_queue(base: *mut EventBase, pri: usize, max: c_int, end: Optio
         // SAFETY: `cb` is live until its callback returns (the program may
         // free it inside; we do not touch it afterwards).
         unsafe { run_callback(base, cb, closure) };
-        // SAFETY: callbacks returned.
+        // SAFETY: callbacks returned; the lock is held again.
         let b = unsafe { &mut *base };
         b.current = ptr::null_mut();
+        if b.current_waiters > 0 {
+            b.current_waiters = 0;
+            thread::broadcast(b.th_cond);
+        }
         if b.got_break {
             return -1;
         }
@@ -1452,10 +1634,10 @@ unsafe fn process_queue(base: *mut EventBase, pri: usize, max: c_int, end: Optio
     count
 }
 
-/// Calls one callback according to its closure.
+/// Calls one callback according to its closure, with the base unlocked.
 ///
 /// # Safety
-/// `base` is live and not borrowed; `cb` is live.
+/// `base` is live, its lock held, and not borrowed; `cb` is live.
 unsafe fn run_callback(base: *mut EventBase, cb: *mut EventCallback, closure: u8) {
     // SAFETY (whole body): `cb` is live on entry; every field is read
     // before the program's callback runs, since it may free the memory.
@@ -1463,9 +1645,9 @@ unsafe fn run_callback(base: *mut EventBase, cb: *mut EventCallback, closure: u8
         let arg = (*cb).arg;
         match closure {
             CLOSURE_EVENT_SIGNAL => {
-                // Runs `ncalls` times; `event_del` on this event zeroes
-                // `current_ncalls`, so the event is never touched after the
-                // program deleted or freed it.
+                // Runs `ncalls` times; `event_del` on this event zeroes the
+                // count through `ev_pncalls`, so the event is never touched
+                // after the program deleted or freed it.
                 let ev = Event::from_callback(cb);
                 let (f, fd, res) = ((*cb).cb.event, (*ev).fd, (*ev).res);
                 let counter: *mut c_short = &mut (*base).current_ncalls;
@@ -1476,7 +1658,7 @@ unsafe fn run_callback(base: *mut EventBase, cb: *mut EventCallback, closure: u8
                     (*ev).links.extra.sig =
                         SigCalls { ncalls: left, pncalls: if left > 0 { counter } else { ptr::null_mut() } };
                     if let Some(f) = f {
-                        f(fd, res, arg);
+                        call_unlocked(base, || f(fd, res, arg));
                     }
                     if (*base).got_break {
                         if *counter != 0 {
@@ -1492,19 +1674,19 @@ unsafe fn run_callback(base: *mut EventBase, cb: *mut EventCallback, closure: u8
                 (*base).persist_reschedule(ev);
                 let (f, fd, res) = ((*cb).cb.event, (*ev).fd, (*ev).res);
                 if let Some(f) = f {
-                    f(fd, res, arg);
+                    call_unlocked(base, || f(fd, res, arg));
                 }
             }
             CLOSURE_EVENT => {
                 let ev = Event::from_callback(cb);
                 let (f, fd, res) = ((*cb).cb.event, (*ev).fd, (*ev).res);
                 if let Some(f) = f {
-                    f(fd, res, arg);
+                    call_unlocked(base, || f(fd, res, arg));
                 }
             }
             CLOSURE_CB_SELF => {
                 if let Some(f) = (*cb).cb.selfcb {
-                    f(cb, arg);
+                    call_unlocked(base, || f(cb, arg));
                 }
             }
             CLOSURE_EVENT_FINALIZE | CLOSURE_EVENT_FINALIZE_FREE => {
@@ -1512,17 +1694,19 @@ unsafe fn run_callback(base: *mut EventBase, cb: *mut EventCallback, closure: u8
                 let f = (*cb).cb.evfinalize;
                 (*base).current = ptr::null_mut();
                 crate::core::debug::note_teardown(ev);
-                if let Some(f) = f {
-                    f(ev, arg);
-                }
-                if closure == CLOSURE_EVENT_FINALIZE_FREE {
-                    crate::mm::free(ev.cast());
-                }
+                call_unlocked(base, || {
+                    if let Some(f) = f {
+                        f(ev, arg);
+                    }
+                    if closure == CLOSURE_EVENT_FINALIZE_FREE {
+                        crate::mm::free(ev.cast());
+                    }
+                });
             }
             CLOSURE_CB_FINALIZE => {
                 (*base).current = ptr::null_mut();
                 if let Some(f) = (*cb).cb.cbfinalize {
-                    f(cb, arg);
+                    call_unlocked(base, || f(cb, arg));
                 }
             }
             _ => {}
@@ -1603,6 +1787,7 @@ impl EventBase {
 impl EventBase {
     pub fn loopbreak(&mut self) {
         self.got_break = true;
+        self.notify_if_needed();
     }
     pub fn loopcontinue(&mut self) {
         self.got_continue = true;
@@ -1764,6 +1949,16 @@ pub fn reinit(&mut self) -> c_int {
         unsafe { b.del(sev, DelMode::NoBlock) };
         b.sig.close_pipe();
     }
+    // The eventfd is shared with the parent after fork: make a new one.
+    if b.notify_fd >= 0 {
+        let nev: *mut Event = &mut *b.notify_ev;
+        // SAFETY: the base's own event.
+        unsafe { b.del(nev, DelMode::NoBlock) };
+        // SAFETY: our fd.
+        unsafe { libc::close(b.notify_fd) };
+        b.notify_fd = -1;
+    }
+    let renotify = !b.th_lock.is_null();
     let need_new = b.backend.as_ref().is_some_and(|be| be.need_reinit());
     if need_new {
         let name = b.backend.as_ref().expect("base has a backend").name();
@@ -1801,6 +1996,9 @@ pub fn reinit(&mut self) -> c_int {
                 res = -1;
             }
         }
+    }
+    if renotify && b.make_notifiable() < 0 {
+        res = -1;
     }
     res
 }
@@ -1877,6 +2075,11 @@ pub unsafe fn free(base: *mut EventBase, run_finalizers: bool) {
             b.sig.restore(s);
         }
         b.sig.close_pipe();
+        if b.notify_fd >= 0 {
+            libc::close(b.notify_fd);
+        }
+        thread::free_cond(b.th_cond);
+        thread::free_lock(b.th_lock, thread::LOCKTYPE_RECURSIVE);
         drop(Box::from_raw(base));
     }
 }

@@ -8,3 +8,6 @@ pub mod event;
 pub mod iomap;
 pub mod signal;
 pub mod timer;
+
+#[cfg(test)]
+mod tests;

@@ -8,7 +8,7 @@ use super::{errno, ensure_len, Backend, Ready, EV_FEATURE_EARLY_CLOSE, EV_FEATUR
 use crate::core::clock::Micros;
 use crate::core::event::{EV_CLOSED, EV_ET, EV_READ, EV_WRITE};
 use crate::log;
-use libc::{c_int, c_short, epoll_event};
+use libc::{c_int, c_short, c_void, epoll_event};
 use std::ffi::CStr;
 
 pub const FEATURES: c_int = EV_FEATURE_ET | EV_FEATURE_O1 | EV_FEATURE_EARLY_CLOSE;
@@ -185,13 +185,12 @@ impl Backend for Epoll {
         Ok(())
     }
 
-    fn dispatch(&mut self, timeout: Option<Micros>, out: &mut Vec<Ready>) -> Result<(), ()> {
+    fn dispatch(&mut self, timeout: Option<Micros>, out: &mut Vec<Ready>, lock: *mut c_void) -> Result<(), ()> {
         self.flush_changes();
         let ms = super::timeout_ms(timeout);
-        // SAFETY: `events` has `len` writable epoll_event slots.
-        let n = unsafe {
-            libc::epoll_wait(self.epfd, self.events.as_mut_ptr(), self.events.len() as c_int, ms)
-        };
+        let (epfd, buf, len) = (self.epfd, self.events.as_mut_ptr(), self.events.len() as c_int);
+        // SAFETY: `events` has `len` writable slots and only dispatch uses it.
+        let n = super::unlocked(lock, || unsafe { libc::epoll_wait(epfd, buf, len, ms) });
         if n < 0 {
             if errno() == libc::EINTR {
                 return Ok(());

@@ -10,7 +10,7 @@ pub mod poll;
 pub mod select;
 
 use super::clock::Micros;
-use libc::{c_int, c_short};
+use libc::{c_int, c_short, c_void};
 use std::ffi::CStr;
 
 pub const EV_FEATURE_ET: c_int = 0x01;
@@ -33,7 +33,12 @@ pub trait Backend {
     fn update(&mut self, fd: c_int, old: c_short, new: c_short) -> Result<(), ()>;
     /// Waits at most `timeout` (forever if `None`) and appends ready fds to
     /// `out`. `Err` when the wait itself failed (not on EINTR).
-    fn dispatch(&mut self, timeout: Option<Micros>, out: &mut Vec<Ready>) -> Result<(), ()>;
+    ///
+    /// `lock` (the base's lock, or null) is held on entry and on return;
+    /// the backend releases it only around the blocking syscall, during
+    /// which it touches nothing but buffers that `update` never touches —
+    /// other threads may call `update` meanwhile.
+    fn dispatch(&mut self, timeout: Option<Micros>, out: &mut Vec<Ready>, lock: *mut c_void) -> Result<(), ()>;
     /// Whether the kernel object must be rebuilt after `fork()`.
     fn need_reinit(&self) -> bool;
 }
@@ -64,6 +69,14 @@ pub fn timeout_ms(timeout: Option<Micros>) -> c_int {
 /// `errno` of the last failed call.
 pub fn errno() -> c_int {
     std::io::Error::last_os_error().raw_os_error().unwrap_or(0)
+}
+
+/// Runs a blocking syscall with the base's lock released.
+pub fn unlocked<R>(lock: *mut c_void, f: impl FnOnce() -> R) -> R {
+    crate::thread::unlock(lock, 0);
+    let r = f();
+    crate::thread::lock(lock, 0);
+    r
 }
 
 /// Grows an fd-indexed table so that `fd` is a valid index.

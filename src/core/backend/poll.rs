@@ -5,7 +5,7 @@ use super::{errno, ensure_len, Backend, Ready, EV_FEATURE_EARLY_CLOSE, EV_FEATUR
 use crate::core::clock::Micros;
 use crate::core::event::{EV_CLOSED, EV_READ, EV_WRITE};
 use crate::log;
-use libc::{c_int, c_short, pollfd};
+use libc::{c_int, c_short, c_void, pollfd};
 use std::ffi::CStr;
 
 pub const FEATURES: c_int = EV_FEATURE_FDS | EV_FEATURE_EARLY_CLOSE;
@@ -18,6 +18,10 @@ pub struct Poll {
     /// Per position: set when the fd reported POLLNVAL (closed while
     /// registered) and nothing changed since.
     nval: Vec<bool>,
+    /// fds that reported POLLNVAL in the last wait.
+    nval_seen: Vec<c_int>,
+    /// The copy handed to poll(2).
+    polled: Vec<pollfd>,
 }
 
 fn to_poll(ev: c_short) -> c_short {
@@ -36,7 +40,7 @@ fn to_poll(ev: c_short) -> c_short {
 
 impl Poll {
     pub fn new_boxed() -> Option<Box<dyn Backend>> {
-        Some(Box::new(Poll { fds: Vec::new(), pos: Vec::new(), nval: Vec::new() }))
+        Some(Box::new(Poll { fds: Vec::new(), pos: Vec::new(), nval: Vec::new(), nval_seen: Vec::new(), polled: Vec::new() }))
     }
 }
 
@@ -74,10 +78,31 @@ impl Backend for Poll {
         Ok(())
     }
 
-    fn dispatch(&mut self, timeout: Option<Micros>, out: &mut Vec<Ready>) -> Result<(), ()> {
+    fn dispatch(&mut self, timeout: Option<Micros>, out: &mut Vec<Ready>, lock: *mut c_void) -> Result<(), ()> {
+        // fds that reported POLLNVAL last time: a second time with nothing
+        // changed parks them (see below).
+        for fd in std::mem::take(&mut self.nval_seen) {
+            let p = self.pos.get(fd as usize).copied().unwrap_or(NONE);
+            if p == NONE {
+                continue;
+            }
+            let p = p as usize;
+            if self.nval[p] {
+                log::warnx(&format!(
+                    "poll: fd {fd} is closed but still has events; they will not fire until it is re-added"
+                ));
+                self.fds[p].fd = -fd - 1;
+            } else {
+                self.nval[p] = true;
+            }
+        }
+        // Poll a private copy, so other threads may change `fds` meanwhile.
+        self.polled.clear();
+        self.polled.extend_from_slice(&self.fds);
         let ms = super::timeout_ms(timeout);
-        // SAFETY: `fds` is a valid array of `len` pollfds.
-        let n = unsafe { libc::poll(self.fds.as_mut_ptr(), self.fds.len() as libc::nfds_t, ms) };
+        let (buf, len) = (self.polled.as_mut_ptr(), self.polled.len() as libc::nfds_t);
+        // SAFETY: `polled` is a valid array of `len` pollfds used only here.
+        let n = super::unlocked(lock, || unsafe { libc::poll(buf, len, ms) });
         if n < 0 {
             if errno() == libc::EINTR {
                 return Ok(());
@@ -88,33 +113,22 @@ impl Backend for Poll {
         if n == 0 {
             return Ok(());
         }
-        for (p, nval) in self.fds.iter_mut().zip(self.nval.iter_mut()) {
-            let what = p.revents;
+        for p in &self.polled {
+            let mut what = p.revents;
             if what == 0 {
                 continue;
             }
-            p.revents = 0;
             if what & libc::POLLNVAL != 0 {
                 // A closed fd left registered: its events fire (as with
                 // libevent) so the program can notice; if it ignores that
-                // and nothing changes, park the fd (poll skips negative
-                // fds) rather than spin on it.
-                if *nval {
-                    log::warnx(&format!(
-                        "poll: fd {} is closed but still has events; they will not fire until it is re-added",
-                        p.fd
-                    ));
-                    p.fd = -p.fd - 1;
-                    continue;
-                }
-                *nval = true;
+                // and nothing changes, the fd is parked (poll skips negative
+                // fds) rather than spun on.
+                self.nval_seen.push(p.fd);
+            }
+            if what & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0 {
+                what |= libc::POLLIN | libc::POLLOUT;
             }
             let mut ev: c_short = 0;
-            let what = if what & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0 {
-                what | libc::POLLIN | libc::POLLOUT
-            } else {
-                what
-            };
             if what & libc::POLLIN != 0 {
                 ev |= EV_READ;
             }

@@ -5,7 +5,7 @@ use super::{errno, Backend, Ready, EV_FEATURE_FDS};
 use crate::core::clock::{micros_to_tv, Micros};
 use crate::core::event::{EV_READ, EV_WRITE};
 use crate::log;
-use libc::{c_int, c_short};
+use libc::{c_int, c_short, c_void};
 use std::ffi::CStr;
 
 pub const FEATURES: c_int = EV_FEATURE_FDS;
@@ -78,7 +78,7 @@ impl Backend for Select {
         Ok(())
     }
 
-    fn dispatch(&mut self, timeout: Option<Micros>, out: &mut Vec<Ready>) -> Result<(), ()> {
+    fn dispatch(&mut self, timeout: Option<Micros>, out: &mut Vec<Ready>, lock: *mut c_void) -> Result<(), ()> {
         // A closed fd left registered makes select fail with EBADF: the loop
         // returns -1 with a warning, as with libevent.
         {
@@ -91,17 +91,12 @@ impl Backend for Select {
             self.out_write.resize(words.max(1), 0);
             let mut tv = timeout.map(|us| micros_to_tv(us.max(0)));
             let tvp = tv.as_mut().map_or(std::ptr::null_mut(), |t| t as *mut libc::timeval);
-            // SAFETY: the sets hold at least max_fd+1 bits, which is all the
-            // kernel reads or writes for nfds = max_fd + 1.
-            let n = unsafe {
-                libc::select(
-                    self.max_fd + 1,
-                    self.out_read.as_mut_ptr().cast(),
-                    self.out_write.as_mut_ptr().cast(),
-                    std::ptr::null_mut(),
-                    tvp,
-                )
-            };
+            let (nfds, rd, wr) = (self.max_fd + 1, self.out_read.as_mut_ptr(), self.out_write.as_mut_ptr());
+            // SAFETY: the private copies hold at least max_fd+1 bits, which
+            // is all the kernel reads or writes for nfds = max_fd + 1.
+            let n = super::unlocked(lock, || unsafe {
+                libc::select(nfds, rd.cast(), wr.cast(), std::ptr::null_mut(), tvp)
+            });
             if n < 0 {
                 match errno() {
                     libc::EINTR => return Ok(()),
@@ -112,7 +107,7 @@ impl Backend for Select {
                 }
             }
             if n > 0 {
-                for fd in 0..=self.max_fd as usize {
+                for fd in 0..nfds as usize {
                     let mut ev = 0;
                     if isset(&self.out_read, fd) {
                         ev |= EV_READ;
