@@ -14,7 +14,12 @@ fn main() {
     // The C library's SONAME: what shims and programs record as DT_NEEDED.
     println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libevent_rs.so");
     println!("cargo:rerun-if-changed=src/capi/varargs.c");
-    cc::Build::new().file("src/capi/varargs.c").warnings(true).compile("event_rs_varargs");
+    println!("cargo:rerun-if-changed=src/capi/logv.c");
+    cc::Build::new()
+        .file("src/capi/varargs.c")
+        .file("src/capi/logv.c")
+        .warnings(true)
+        .compile("event_rs_varargs");
     println!("cargo:rerun-if-env-changed=EVENT_RS_GEN_HEADERS");
     let Some(out) = std::env::var_os("EVENT_RS_GEN_HEADERS") else { return };
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets it"));

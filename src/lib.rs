@@ -12,6 +12,7 @@ pub mod core;
 pub mod log;
 pub mod mm;
 pub mod thread;
+pub mod util;
 
 #[cfg(feature = "c-allocator")]
 #[global_allocator]

@@ -84,11 +84,15 @@ pub fn debug(msg: impl FnOnce() -> String) {
     }
 }
 
-/// A fatal error: log it, then run the fatal callback; if there is none, or
-/// it returns, leave as libevent does (`abort` for assertion failures,
-/// `exit(code)` otherwise).
+/// A fatal error: log it, then leave (see `exit`).
 pub fn errx(code: c_int, msg: &str) -> ! {
     log(EVENT_LOG_ERR, msg);
+    exit(code)
+}
+
+/// Runs the fatal callback; if there is none, or it returns, leaves as
+/// libevent does (`abort` for assertion failures, `exit(code)` otherwise).
+pub fn exit(code: c_int) -> ! {
     let cb = FATAL_CB.load(Ordering::Acquire);
     if cb != 0 {
         // SAFETY: FATAL_CB only ever holds 0 or a `FatalCb`.
@@ -105,4 +109,21 @@ pub fn errx(code: c_int, msg: &str) -> ! {
     }
     // SAFETY: exit is always safe to call; it does not return.
     unsafe { libc::exit(code) }
+}
+
+/// The Rust end of the C logging functions in `capi/logv.c`.
+#[no_mangle]
+pub unsafe extern "C" fn event_rs_log_(severity: c_int, msg: *const c_char) {
+    if msg.is_null() {
+        return;
+    }
+    // SAFETY: logv.c passes a NUL-terminated buffer.
+    let m = unsafe { std::ffi::CStr::from_ptr(msg) }.to_string_lossy();
+    log(severity, &m);
+}
+
+/// The fatal end of `event_err`/`event_errx` in `capi/logv.c`.
+#[no_mangle]
+pub extern "C" fn event_rs_fatal_(code: c_int) -> ! {
+    exit(code)
 }

@@ -44,9 +44,19 @@ fn raw_malloc(n: usize) -> *mut c_void {
     }
 }
 
-/// `mm_calloc`: zeroed, with the multiplication checked.
+fn set_errno(e: libc::c_int) {
+    // SAFETY: errno is thread-local and always writable.
+    unsafe { *libc::__errno_location() = e };
+}
+
+/// `mm_calloc`: zeroed; NULL for a zero count or size; NULL with ENOMEM
+/// when the multiplication would overflow.
 pub fn calloc(count: usize, size: usize) -> *mut c_void {
+    if count == 0 || size == 0 {
+        return std::ptr::null_mut();
+    }
     let Some(n) = count.checked_mul(size) else {
+        set_errno(libc::ENOMEM);
         return std::ptr::null_mut();
     };
     let p = malloc(n);

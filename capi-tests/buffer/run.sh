@@ -35,10 +35,10 @@ for src in "$here"/*.c; do
 	fi
 	sys="$OUTDIR/$name.system"
 	ours="$OUTDIR/$name.ours"
-	if ! $CC -Wall -O1 -o "$sys" "$src" -levent -levent_pthreads 2>"$sys.build"; then
+	if ! $CC -Wall -O1 -pthread -o "$sys" "$src" -levent -levent_pthreads 2>"$sys.build"; then
 		echo "FAIL $name (system build)"; sed -n 1,20p "$sys.build"; fail=$((fail + 1)); continue
 	fi
-	if ! $CC -Wall -O1 -I "$INCDIR" -o "$ours" "$src" -L "$LIBDIR" -levent_rs \
+	if ! $CC -Wall -O1 -pthread -I "$INCDIR" -o "$ours" "$src" -L "$LIBDIR" -levent_rs \
 		-Wl,-rpath,"$LIBDIR" 2>"$ours.build"; then
 		echo "FAIL $name (build against event_rs)"; sed -n 1,20p "$ours.build"; fail=$((fail + 1)); continue
 	fi

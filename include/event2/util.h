@@ -223,6 +223,131 @@ EVENT2_EXPORT_SYMBOL int evutil_closesocket(evutil_socket_t sock);
  `socketpair(2)`.
  */
 EVENT2_EXPORT_SYMBOL int evutil_socketpair(int family, int type_, int protocol, evutil_socket_t *fd);
+
+/*
+ Parses a 64-bit integer as `strtoll` does (white space, sign, `0x`/`0`
+ prefixes by base), setting `errno` to ERANGE on overflow and EINVAL for
+ a bad base (then `*endptr` is left alone, as the C library leaves it).
+ */
+EVENT2_EXPORT_SYMBOL ev_int64_t evutil_strtoll(const char *s, char **endptr, int base);
+
+/*
+ Compares two strings case-insensitively in ASCII: -1, 0 or 1 (NULL
+ reads as the empty string).
+ */
+EVENT2_EXPORT_SYMBOL int evutil_ascii_strcasecmp(const char *str1, const char *str2);
+
+/*
+ As `evutil_ascii_strcasecmp`, for at most `n` characters.
+ */
+EVENT2_EXPORT_SYMBOL int evutil_ascii_strncasecmp(const char *str1, const char *str2, size_t n);
+
+/*
+ Writes `tm` (or, if NULL, the current time) as an RFC 1123 date,
+ `Thu, 01 Jan 1970 00:00:00 GMT`, into `date` as `snprintf` would
+ (truncated, NUL-terminated). Returns the length of the full date, or 0
+ when `datelen` is 0 (libevent's `evutil_snprintf` rule).
+ */
+EVENT2_EXPORT_SYMBOL int evutil_date_rfc1123(char *date, size_t datelen, const struct tm *tm);
+
+/*
+ Allocates a monotonic timer (zeroed: configure it before use).
+ */
+EVENT2_EXPORT_SYMBOL struct evutil_monotonic_timer *evutil_monotonic_timer_new(void);
+
+/*
+ Frees a timer from `evutil_monotonic_timer_new`.
+ */
+EVENT2_EXPORT_SYMBOL void evutil_monotonic_timer_free(struct evutil_monotonic_timer *timer);
+
+/*
+ Chooses the timer's clock: `EV_MONOT_PRECISE`, `EV_MONOT_FALLBACK`, or
+ 0 for the cheap coarse clock. 0 on success, -1 for a NULL timer.
+ */
+EVENT2_EXPORT_SYMBOL int evutil_configure_monotonic_time(struct evutil_monotonic_timer *timer, int flags);
+
+/*
+ Reads the timer's clock into `tp`: 0, or -1 on NULL arguments or a
+ clock error.
+ */
+EVENT2_EXPORT_SYMBOL int evutil_gettime_monotonic(struct evutil_monotonic_timer *timer, struct timeval *tp);
+
+/*
+ Writes an IPv4 or IPv6 address as text (IPv6 as libevent writes it:
+ `::a.b.c.d` only when both last groups are non-zero); `dst`, or NULL if
+ `af` is another family or the text does not fit.
+ */
+EVENT2_EXPORT_SYMBOL const char *evutil_inet_ntop(int af, const void *src, char *dst, size_t len);
+
+/*
+ Reads an address as `evutil_inet_pton` does, optionally with an IPv6
+ `%scope` (an interface name or number) stored in `*indexp` (0 without).
+ 1 on success, 0 for malformed text, -1 for another family.
+ */
+EVENT2_EXPORT_SYMBOL int evutil_inet_pton_scope(int af, const char *src, void *dst, unsigned int *indexp);
+
+/*
+ Reads an IPv4 or IPv6 address with libevent's lenient readers (IPv4 as
+ `sscanf("%u.%u.%u.%u")` reads it, IPv6 groups as `strtol(..., 16)`).
+ 1 on success, 0 for malformed text (or NULL), -1 for another family.
+ */
+EVENT2_EXPORT_SYMBOL int evutil_inet_pton(int af, const char *src, void *dst);
+
+/*
+ Parses `1.2.3.4`, `1.2.3.4:80`, `[::1]:80`, `[::1]` or `::1` into `out`,
+ which can hold `*outlen` bytes; on success sets `*outlen` to the size
+ used. -1 for malformed text, a port outside 1..=65535, a too-small
+ buffer, or NULL arguments. Never writes more than the address's own
+ size, and never more than `*outlen` (CVE-2016-10196, libevent#1573).
+ */
+EVENT2_EXPORT_SYMBOL int evutil_parse_sockaddr_port(const char *str, struct sockaddr *out, int *outlen);
+
+/*
+ Compares two socket addresses: families first (their difference), then
+ IPv4/IPv6 addresses (IPv4 as native-order words: -1 or 1; IPv6 as
+ `memcmp`) and, if `include_port`, ports (the difference of their
+ network-order values); 1 for two addresses of another same family. NULL
+ sorts before anything.
+ */
+EVENT2_EXPORT_SYMBOL int evutil_sockaddr_cmp(const struct sockaddr *sa1, const struct sockaddr *sa2, int include_port);
+
+/*
+ Resolves `nodename`/`servname` as `getaddrinfo` does (numeric requests
+ answered without the resolver); NULL `hints_in` means all-zero hints.
+ 0 with the list in `*res`, or an `EVUTIL_EAI_*` error with `*res` NULL.
+ */
+EVENT2_EXPORT_SYMBOL int evutil_getaddrinfo(const char *nodename, const char *servname, const struct evutil_addrinfo *hints_in, struct evutil_addrinfo **res);
+
+/*
+ Frees a list from `evutil_getaddrinfo` (or evdns's getaddrinfo).
+ */
+EVENT2_EXPORT_SYMBOL void evutil_freeaddrinfo(struct evutil_addrinfo *ai);
+
+/*
+ The text for an `EVUTIL_EAI_*` error.
+ */
+EVENT2_EXPORT_SYMBOL const char *evutil_gai_strerror(int err);
+
+/*
+ Fills `buf` with `n` bytes from the kernel's CSPRNG.
+ */
+EVENT2_EXPORT_SYMBOL void evutil_secure_rng_get_bytes(void *buf, size_t n);
+
+/*
+ 0 if secure random bytes are available, else -1.
+ */
+EVENT2_EXPORT_SYMBOL int evutil_secure_rng_init(void);
+
+/*
+ -1: the generator is the kernel's and reads no device file (the system
+ libevent, built over `arc4random`, answers the same).
+ */
+EVENT2_EXPORT_SYMBOL int evutil_secure_rng_set_urandom_device_file(char *fname);
+
+/*
+ Stirs `datlen` bytes into the kernel's entropy pool.
+ */
+EVENT2_EXPORT_SYMBOL void evutil_secure_rng_add_bytes(const char *dat, size_t datlen);
 EVENT2_EXPORT_SYMBOL
 int evutil_snprintf(char *buf, size_t buflen, const char *format, ...)
 #ifdef __GNUC__

@@ -71,14 +71,16 @@ impl Evbuffer {
 
     /// `evbuffer_write_atmost`: one `writev` (or `sendfile` when the first
     /// chain is a file segment sent that way) of up to `howmuch` bytes
-    /// (negative: all), draining what was written. -1 on error.
+    /// (negative: all), draining what was written. -1 on error, and (as in
+    /// libevent) when there is nothing to write.
     pub fn write_fd(&mut self, fd: c_int, howmuch: isize) -> Res<usize> {
         if self.freeze_start {
             return Err(());
         }
         let howmuch = if howmuch < 0 || howmuch as usize > self.total_len { self.total_len } else { howmuch as usize };
         if howmuch == 0 {
-            return Ok(0);
+            // Nothing to write (empty buffer, or asked for 0): libevent's -1.
+            return Err(());
         }
         let first = self.first;
         // SAFETY: first is live (howmuch > 0 means there is data).

@@ -182,7 +182,7 @@ impl Evbuffer {
             }
             b.callbacks = ptr::null_mut();
             if b.deferred_cbs && !b.cb_queue.is_null() {
-                base::callback_cancel(&mut *b.cb_queue, &mut b.deferred);
+                base::callback_cancel(&mut *b.cb_queue, &mut b.deferred, true);
             }
             let lock = b.lock;
             let own = b.own_lock;
@@ -510,11 +510,11 @@ impl Evbuffer {
             Self::lock_raw(buf);
             let b = &mut *buf;
             if b.deferred_cbs && !b.cb_queue.is_null() {
-                base::callback_cancel(&mut *b.cb_queue, &mut b.deferred);
+                base::callback_cancel(&mut *b.cb_queue, &mut b.deferred, true);
             }
             b.cb_queue = base;
             b.deferred_cbs = true;
-            let pri = ((*base).npriorities() / 2).clamp(0, 255) as u8;
+            let pri = base::with_lock(base, |q| q.npriorities() / 2).clamp(0, 255) as u8;
             let f: SelfCallbackFn = Some(deferred_trampoline);
             base::deferred_init(&mut b.deferred, pri, f, buf.cast());
             Self::unlock_raw(buf);
@@ -536,8 +536,15 @@ impl Evbuffer {
                 return;
             }
             if (*buf).deferred_cbs && !(*buf).cb_queue.is_null() {
-                let q = (*buf).cb_queue;
-                if (*q).deferred_schedule(ptr::addr_of_mut!((*buf).deferred)) {
+                let d = ptr::addr_of_mut!((*buf).deferred);
+                let queued = base::with_lock((*buf).cb_queue, |q| {
+                    let r = q.deferred_schedule(d);
+                    if r {
+                        q.notify_if_needed();
+                    }
+                    r
+                });
+                if queued {
                     (*buf).refcnt += 1;
                     let parent = (*buf).parent;
                     if !parent.is_null() {

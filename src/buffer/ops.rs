@@ -330,6 +330,10 @@ impl Evbuffer {
 
     /// `evbuffer_drain`: removes `len` bytes (all if more).
     pub fn drain(&mut self, len: usize) -> Res {
+        // libevent's order: an empty buffer drains fine even when frozen.
+        if self.total_len == 0 {
+            return Ok(());
+        }
         if self.freeze_start {
             return Err(());
         }
@@ -402,7 +406,7 @@ impl Evbuffer {
 
     /// `evbuffer_copyout`.
     pub fn copyout(&mut self, out: &mut [u8]) -> Res<usize> {
-        if out.is_empty() {
+        if out.is_empty() || self.total_len == 0 {
             return Ok(0);
         }
         if self.freeze_start {
@@ -500,11 +504,11 @@ impl Evbuffer {
     /// `evbuffer_remove_buffer`: moves up to `len` bytes from the front of
     /// `self` to the end of `dst`, whole chains where possible. The number moved.
     pub fn remove_buffer(&mut self, dst: &mut Evbuffer, len: usize) -> Res<usize> {
-        if len == 0 || self.total_len == 0 {
-            return Ok(0);
-        }
         if dst.freeze_end || self.freeze_start {
             return Err(());
+        }
+        if len == 0 || self.total_len == 0 {
+            return Ok(0);
         }
         if len >= self.total_len {
             let n = self.total_len;

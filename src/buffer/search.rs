@@ -331,10 +331,13 @@ impl Evbuffer {
         found.unwrap_or((EvbufferPtr::NOT_FOUND, 0))
     }
 
-    /// `evbuffer_readln`: removes the first line and its end of line; the
-    /// line (without it) in memory from `mm::malloc`, NUL-terminated, and its
-    /// length. None if there is no complete line (or the front is frozen).
-    pub fn readln(&mut self, style: Option<EolStyle>) -> Option<(*mut u8, usize)> {
+    /// `evbuffer_readln`, first half: finds the first line, copies it out
+    /// (into memory from `mm::malloc`, NUL-terminated) and drains it. Returns
+    /// the line, its length and the length of its end of line, which the
+    /// caller drains next (libevent drains the two separately, and callbacks
+    /// see two changes). None if there is no complete line or the front is
+    /// frozen.
+    pub fn readln_take(&mut self, style: Option<EolStyle>) -> Option<(*mut u8, usize, usize)> {
         if self.freeze_start {
             return None;
         }
@@ -355,8 +358,35 @@ impl Evbuffer {
             self.copy_from(first, 0, out);
             *line.add(n) = 0;
         }
-        let _ = self.drain(n + eol);
+        let _ = self.drain(n);
+        Some((line, n, eol))
+    }
+
+    /// `evbuffer_readln` without callbacks between the two drains.
+    pub fn readln(&mut self, style: Option<EolStyle>) -> Option<(*mut u8, usize)> {
+        let (line, n, eol) = self.readln_take(style)?;
+        let _ = self.drain(eol);
         Some((line, n))
+    }
+
+    /// `evbuffer_readln` with the callbacks libevent runs (after the line is
+    /// drained, then after its end of line is).
+    ///
+    /// # Safety
+    /// `buf` is live.
+    pub unsafe fn readln_locked(buf: *mut Evbuffer, style: Option<EolStyle>) -> Option<(*mut u8, usize)> {
+        // SAFETY: caller's contract; no &mut is held across callbacks.
+        unsafe {
+            Evbuffer::lock_raw(buf);
+            let r = (*buf).readln_take(style);
+            Evbuffer::invoke_callbacks(buf);
+            if let Some((_, _, eol)) = r {
+                let _ = (*buf).drain(eol);
+                Evbuffer::invoke_callbacks(buf);
+            }
+            Evbuffer::unlock_raw(buf);
+            r.map(|(l, n, _)| (l, n))
+        }
     }
 
     /// `evbuffer_peek`: describes up to `len` bytes (all for negative) from

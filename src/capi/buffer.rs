@@ -196,7 +196,7 @@ pub unsafe extern "C" fn evbuffer_commit_space(buf: *mut evbuffer, vec: *mut evb
 /// Appends a copy of `data[..datlen]`. 0 or -1.
 #[no_mangle]
 pub unsafe extern "C" fn evbuffer_add(buf: *mut evbuffer, data: *const c_void, datlen: size_t) -> c_int {
-    if buf.is_null() || (data.is_null() && datlen > 0) {
+    if buf.is_null() || (data.is_null() && datlen > 0) || datlen > isize::MAX as usize {
         return -1;
     }
     // SAFETY: data holds datlen bytes (caller).
@@ -295,7 +295,7 @@ pub unsafe extern "C" fn evbuffer_remove_buffer(src: *mut evbuffer, dst: *mut ev
     }
     let datlen = datlen.min(c_int::MAX as usize);
     // SAFETY: two distinct live buffers (caller).
-    match unsafe { Evbuffer::locked2(src, dst, |s, d| s.remove_buffer(d, datlen), true) } {
+    match unsafe { Evbuffer::locked2(src, dst, |s, d| s.remove_buffer(d, datlen), false) } {
         Ok(n) => n as c_int,
         Err(()) => -1,
     }
@@ -315,7 +315,7 @@ pub unsafe extern "C" fn evbuffer_readln(
     }
     let style = EolStyle::from_c(eol_style);
     // SAFETY: live buffer (caller).
-    match unsafe { Evbuffer::locked(buffer, |b| b.readln(style)) } {
+    match unsafe { Evbuffer::readln_locked(buffer, style) } {
         Some((line, n)) => {
             if !n_read_out.is_null() {
                 // SAFETY: writable size_t (caller).
@@ -323,7 +323,13 @@ pub unsafe extern "C" fn evbuffer_readln(
             }
             line.cast()
         }
-        None => ptr::null_mut(),
+        None => {
+            if !n_read_out.is_null() {
+                // SAFETY: writable size_t (caller).
+                unsafe { *n_read_out = 0 };
+            }
+            ptr::null_mut()
+        }
     }
 }
 
@@ -504,6 +510,8 @@ pub unsafe extern "C" fn evbuffer_search_range(
     if buffer.is_null() || (what.is_null() && len > 0) {
         return EvbufferPtr::NOT_FOUND;
     }
+    // A length no memory can have finds, as an empty one, the start (libevent).
+    let len = if len > isize::MAX as usize { 0 } else { len };
     // SAFETY: what holds len bytes; start/end are null or positions (caller).
     unsafe {
         let w = bytes(what.cast(), len);
@@ -649,7 +657,7 @@ pub unsafe extern "C" fn evbuffer_pullup(buf: *mut evbuffer, size: ev_ssize_t) -
 /// Inserts a copy of `data[..size]` at the front. 0 or -1.
 #[no_mangle]
 pub unsafe extern "C" fn evbuffer_prepend(buf: *mut evbuffer, data: *const c_void, size: size_t) -> c_int {
-    if buf.is_null() || (data.is_null() && size > 0) {
+    if buf.is_null() || (data.is_null() && size > 0) || size > isize::MAX as usize {
         return -1;
     }
     // SAFETY: data holds size bytes (caller).

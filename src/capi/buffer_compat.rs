@@ -14,7 +14,7 @@ pub unsafe extern "C" fn evbuffer_readline(buffer: *mut evbuffer) -> *mut c_char
         return ptr::null_mut();
     }
     // SAFETY: live buffer (caller).
-    match unsafe { Evbuffer::locked(buffer, |b| b.readln(Some(EolStyle::Any))) } {
+    match unsafe { Evbuffer::readln_locked(buffer, Some(EolStyle::Any)) } {
         Some((line, _)) => line.cast(),
         None => ptr::null_mut(),
     }
@@ -35,7 +35,7 @@ pub unsafe extern "C" fn evbuffer_setcb(buffer: *mut evbuffer, cb: evbuffer_cb, 
 /// returns a pointer to it; NULL if absent.
 #[no_mangle]
 pub unsafe extern "C" fn evbuffer_find(buffer: *mut evbuffer, what: *const c_uchar, len: size_t) -> *mut c_uchar {
-    if buffer.is_null() || (what.is_null() && len > 0) {
+    if buffer.is_null() || (what.is_null() && len > 0) || len > isize::MAX as usize {
         return ptr::null_mut();
     }
     let w: &[u8] = if len == 0 {

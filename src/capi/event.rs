@@ -273,11 +273,7 @@ pub unsafe extern "C" fn event_assign(
     debug::assert_not_added(ev);
     // SAFETY: ev points to a struct event's worth of writable memory; base
     // is null or live.
-    let r = unsafe { base::assign(ev, base, fd, events, callback, arg) };
-    if r == 0 {
-        debug::note_setup(ev);
-    }
-    r
+    unsafe { base::assign(ev, base, fd, events, callback, arg) }
 }
 
 /// Allocates (with the configured malloc) and assigns an event.
@@ -307,7 +303,7 @@ pub unsafe extern "C" fn event_free(ev: *mut event) {
     if ev.is_null() {
         return;
     }
-    debug::assert_is_setup(ev);
+    // No setup check here, as libevent: a finalized event may be freed.
     // SAFETY: ev is an event from event_new.
     unsafe { event_del(ev) };
     debug::note_teardown(ev);
@@ -344,11 +340,7 @@ pub unsafe extern "C" fn event_add(ev: *mut event, tv: *const timeval) -> c_int 
             format!("event_add: event {ev:p}, timeout in {} seconds {} useconds, call {cb:p}", t.tv_sec, t.tv_usec)
         });
     }
-    let r = unsafe { base::with_lock((*ev).base, |b| b.add(ev, tv, false)) };
-    if r == 0 {
-        debug::note_add(ev);
-    }
-    r
+    unsafe { base::with_lock((*ev).base, |b| b.add(ev, tv, false)) }
 }
 
 unsafe fn del_common(ev: *mut event, mode: DelMode) -> c_int {
@@ -356,7 +348,6 @@ unsafe fn del_common(ev: *mut event, mode: DelMode) -> c_int {
     if !unsafe { has_base(ev, "event_del_") } {
         return -1;
     }
-    debug::assert_is_setup(ev);
     log::debug(|| {
         // SAFETY: ev is a live event (checked above).
         let e = unsafe { &*ev };
@@ -375,7 +366,6 @@ unsafe fn del_common(ev: *mut event, mode: DelMode) -> c_int {
             base::with_lock((*ev).base, |b| b.del(ev, mode))
         }
     };
-    debug::note_del(ev);
     r
 }
 

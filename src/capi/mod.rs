@@ -5,17 +5,21 @@
 
 #![allow(non_camel_case_types)]
 
+// The trampoline macro (varargs.rs) serves the modules declared after it.
+#[macro_use]
+mod varargs;
 pub mod buffer;
 pub mod buffer_compat;
 mod buffer_internal;
 pub mod data;
 pub mod event;
 pub mod event_compat;
+mod event_internal;
 pub mod thread;
 mod thread_internal;
 pub mod types;
 pub mod util;
-mod varargs;
+mod util_internal;
 
 pub use types::{
     event_base_foreach_event_cb, event_callback_fn, event_config, event_fatal_cb, event_finalize_callback_fn,

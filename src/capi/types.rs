@@ -39,3 +39,11 @@ pub type ev_ssize_t = libc::ssize_t;
 pub type ev_off_t = i64;
 pub type ev_uint64_t = u64;
 pub type ev_uint32_t = u32;
+
+// evutil (event2/util.h).
+pub type sockaddr = libc::sockaddr;
+/// `struct evutil_addrinfo` is `struct addrinfo` (`#define evutil_addrinfo addrinfo`).
+pub type evutil_addrinfo = libc::addrinfo;
+pub type evutil_monotonic_timer = crate::util::time::MonotonicTimer;
+pub type tm = libc::tm;
+pub type ev_int64_t = i64;

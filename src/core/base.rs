@@ -13,6 +13,7 @@ use super::event::*;
 use super::iomap::{AddError, IoMap};
 use super::signal::{self, SigState, NSIG};
 use super::timer::TimerHeap;
+use super::debug;
 use crate::log;
 use crate::thread;
 use libc::{c_int, c_short, c_void, timeval};
@@ -907,6 +908,7 @@ pub unsafe fn assign(
             (*ev).callback.pri = ((*base).active.len() / 2) as u8;
         }
     }
+    debug::note_setup(ev);
     0
 }
 
@@ -918,6 +920,7 @@ impl EventBase {
 /// `ev` is live, assigned to this base, and not inside the base's memory.
 pub unsafe fn add(&mut self, ev: *mut Event, tv: Option<&timeval>, tv_is_absolute: bool) -> c_int {
     let b = self;
+    debug::assert_is_setup(ev);
     // SAFETY: caller's contract.
     let e = unsafe { &mut *ev };
     if e.callback.flags & EVLIST_FINALIZING != 0 {
@@ -969,6 +972,7 @@ pub unsafe fn add(&mut self, ev: *mut Event, tv: Option<&timeval>, tv_is_absolut
             }
         }
         b.notify_if_needed();
+        debug::note_add(ev);
     }
     res
 }
@@ -1009,6 +1013,7 @@ pub unsafe fn del(&mut self, ev: *mut Event, mode: DelMode) -> c_int {
         }
         b.notify_if_needed();
     }
+    debug::note_del(ev);
     // If the loop runs this event's callback in another thread, wait for it
     // to return (unless asked not to, or the event is EV_FINALIZE).
     let wait = match mode {
@@ -1093,6 +1098,7 @@ pub unsafe fn callback_activate_later(b: &mut EventBase, cb: *mut EventCallback)
     }
     // SAFETY: on no queue (checked).
     unsafe { b.insert_active_later(cb) };
+    b.notify_if_needed();
     true
 }
 
@@ -1134,16 +1140,22 @@ impl EventBase {
     }
 }
 
-/// Takes a bare callback off whichever active queue it is on.
+/// `event_callback_cancel_nolock_`: takes a callback off whichever queue
+/// it is on (an event is deleted). Finalizing ones stay unless
+/// `even_if_finalizing`.
 ///
 /// # Safety
 /// `cb` is live.
-pub unsafe fn callback_cancel(b: &mut EventBase, cb: *mut EventCallback) -> bool {
+pub unsafe fn callback_cancel(b: &mut EventBase, cb: *mut EventCallback, even_if_finalizing: bool) -> c_int {
     // SAFETY: `cb` is live (caller); flags tell which queue holds it.
     unsafe {
         let f = (*cb).flags;
-        if f & EVLIST_FINALIZING != 0 {
-            return false;
+        if f & EVLIST_FINALIZING != 0 && !even_if_finalizing {
+            return 0;
+        }
+        if f & EVLIST_INIT != 0 {
+            let mode = if even_if_finalizing { DelMode::EvenIfFinalizing } else { DelMode::AutoBlock };
+            return b.del(Event::from_callback(cb), mode);
         }
         if f & EVLIST_ACTIVE != 0 {
             b.remove_active(cb);
@@ -1151,7 +1163,145 @@ pub unsafe fn callback_cancel(b: &mut EventBase, cb: *mut EventCallback) -> bool
             b.remove_active_later(cb);
         }
     }
-    true
+    0
+}
+
+/// `event_callback_init_`: a bare callback at the lowest priority.
+///
+/// # Safety
+/// `cb` points to writable memory for a `struct event_callback`.
+pub unsafe fn callback_init(b: &EventBase, cb: *mut EventCallback) {
+    // SAFETY: caller's contract.
+    unsafe {
+        ptr::write_bytes(cb, 0, 1);
+        (*cb).pri = (b.active.len() - 1) as u8;
+    }
+}
+
+/// `event_callback_finalize_nolock_`: cancels `cb` (deleting it if it is an
+/// event) and queues `f(cb, arg)` to run from the loop.
+///
+/// # Safety
+/// `cb` is live until the finalizer has run.
+pub unsafe fn callback_finalize(
+    b: &mut EventBase,
+    cb: *mut EventCallback,
+    f: Option<unsafe extern "C" fn(*mut EventCallback, *mut c_void)>,
+) {
+    // SAFETY: caller's contract.
+    unsafe {
+        if (*cb).flags & EVLIST_INIT != 0 {
+            b.del(Event::from_callback(cb), DelMode::NoBlock);
+        } else {
+            callback_cancel(b, cb, false);
+        }
+        (*cb).closure = CLOSURE_CB_FINALIZE;
+        (*cb).cb = CallbackUnion { cbfinalize: f };
+        callback_activate(b, cb);
+        (*cb).flags |= EVLIST_FINALIZING;
+    }
+}
+
+impl EventBase {
+    /// `event_active_later_nolock_`: like `activate`, but the callback runs
+    /// on the next loop iteration.
+    ///
+    /// # Safety
+    /// `ev` is live and assigned to this base.
+    pub unsafe fn activate_later(&mut self, ev: *mut Event, res: c_short) {
+        // SAFETY: caller's contract.
+        let e = unsafe { &mut *ev };
+        if e.callback.flags & (EVLIST_ACTIVE | EVLIST_ACTIVE_LATER) != 0 {
+            e.res |= res;
+            return;
+        }
+        e.res = res;
+        // SAFETY: as above.
+        unsafe { callback_activate_later(self, ev.cast()) };
+    }
+
+    /// The running callback (for `event_callback_finalize_many_`).
+    pub fn current_callback(&self) -> *mut EventCallback {
+        self.current
+    }
+
+    /// `event_base_assert_ok_`: checks every internal invariant (the heap
+    /// order and indices, the common-timeout queues, the fd and signal
+    /// lists and their counts, the active queues and their count); a
+    /// violation is a fatal error naming it.
+    pub fn check_invariants(&self) {
+        let fail = |what: &str| log::errx(log::ERR_ABORT, &format!("event_base_assert_ok_: {what}"));
+        for i in 0..self.timers.len() {
+            let ev = self.timers.get(i);
+            // SAFETY: heap members are live.
+            let e = unsafe { &*ev };
+            // SAFETY: a heap member's position is its heap index.
+            if unsafe { e.timeout_pos.heap.idx } as usize != i {
+                fail("timer heap index out of place");
+            }
+            if e.callback.flags & EVLIST_TIMEOUT == 0 {
+                fail("event in the timer heap without EVLIST_TIMEOUT");
+            }
+            if i > 0 && strip_tag(&unsafe { &*self.timers.get((i - 1) / 2) }.timeout) > strip_tag(&e.timeout) {
+                fail("timer heap out of order");
+            }
+        }
+        for ct in &self.common_timeouts {
+            let mut prev: *mut Event = ptr::null_mut();
+            let mut ev = ct.head;
+            while !ev.is_null() {
+                // SAFETY: queue members are live.
+                let e = unsafe { &*ev };
+                if e.callback.flags & EVLIST_TIMEOUT == 0 || unsafe { e.timeout_pos.list.prev } != prev {
+                    fail("common-timeout queue corrupt");
+                }
+                if !prev.is_null() && strip_tag(&unsafe { &*prev }.timeout) > strip_tag(&e.timeout) {
+                    fail("common-timeout queue out of order");
+                }
+                prev = ev;
+                ev = unsafe { e.timeout_pos.list.next };
+            }
+            if ct.tail != prev {
+                fail("common-timeout queue tail wrong");
+            }
+        }
+        for map in [&self.io, &self.sig.map] {
+            for k in map.keys() {
+                let mut ev = map.head(k);
+                let mut prev: *mut Event = ptr::null_mut();
+                while !ev.is_null() {
+                    // SAFETY: list members are live.
+                    let e = unsafe { &*ev };
+                    if e.callback.flags & EVLIST_INSERTED == 0 || e.fd as usize != k || e.links.prev != prev {
+                        fail("fd or signal list corrupt");
+                    }
+                    prev = ev;
+                    ev = e.links.next;
+                }
+            }
+        }
+        let mut n_active = 0;
+        for (i, q) in self.active.iter().enumerate() {
+            for cb in q.iter() {
+                // SAFETY: queue members are live.
+                let c = unsafe { &*cb };
+                if c.flags & EVLIST_ACTIVE == 0 || (c.pri as usize).min(self.active.len() - 1) != i {
+                    fail("active queue corrupt");
+                }
+                n_active += 1;
+            }
+        }
+        for cb in self.active_later.iter() {
+            // SAFETY: queue members are live.
+            if unsafe { (*cb).flags } & EVLIST_ACTIVE_LATER == 0 {
+                fail("active-later queue corrupt");
+            }
+            n_active += 1;
+        }
+        if n_active != self.event_count_active {
+            fail("active callback count wrong");
+        }
+    }
 }
 
 impl EventBase {
@@ -1174,6 +1324,11 @@ impl EventBase {
         if fd < 0 {
             // As libevent: inserted, but there is nothing to watch.
             return 0;
+        }
+        if fd as usize >= self.io.slots.len() && !fd_could_be_open(fd) {
+            // No table for an fd that cannot exist (libevent's table
+            // allocation fails the same way for such fds).
+            return -1;
         }
         // SAFETY: `ev` is live and in no list (not INSERTED).
         match unsafe { self.io.add(fd as usize, ev) } {
@@ -1269,6 +1424,18 @@ impl EventBase {
             self.sig.restore(s);
         }
     }
+}
+
+/// Whether `fd` is below the process's limit on open files (an fd at or
+/// beyond it cannot be open, and must not size our fd-indexed tables).
+fn fd_could_be_open(fd: c_int) -> bool {
+    const SANITY_CAP: u64 = 1 << 24;
+    let mut r = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    // SAFETY: `r` is a valid out-parameter.
+    if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut r) } != 0 {
+        return (fd as u64) < SANITY_CAP;
+    }
+    (fd as u64) < r.rlim_max.max(r.rlim_cur).min(SANITY_CAP)
 }
 
 /// The internal callback on the notify eventfd: just empties it.
@@ -1693,7 +1860,7 @@ unsafe fn run_callback(base: *mut EventBase, cb: *mut EventCallback, closure: u8
                 let ev = Event::from_callback(cb);
                 let f = (*cb).cb.evfinalize;
                 (*base).current = ptr::null_mut();
-                crate::core::debug::note_teardown(ev);
+                debug::note_teardown(ev);
                 call_unlocked(base, || {
                     if let Some(f) = f {
                         f(ev, arg);
@@ -1814,6 +1981,7 @@ unsafe extern "C" fn once_trampoline(fd: EvutilSocket, what: c_short, arg: *mut 
         if let Some(f) = (*once).cb {
             f(fd, what, (*once).arg);
         }
+        debug::note_teardown(&(*once).ev);
         crate::mm::free(once.cast());
     }
 }
@@ -1852,7 +2020,6 @@ pub fn once(
             crate::mm::free(p.cast());
             return -1;
         }
-        crate::core::debug::note_setup(ev);
         if activate_now {
             self.activate(ev, EV_TIMEOUT, 1);
         } else if self.add(ev, tv, false) != 0 {
@@ -2033,11 +2200,7 @@ pub unsafe fn free(base: *mut EventBase, run_finalizers: bool) {
             if f & EVLIST_INTERNAL != 0 {
                 continue;
             }
-            if f & EVLIST_INIT != 0 {
-                (*base).del(Event::from_callback(cb), DelMode::EvenIfFinalizing);
-            } else {
-                callback_cancel(&mut *base, cb);
-            }
+            callback_cancel(&mut *base, cb, true);
             n_deleted += 1;
             if run_finalizers && f & EVLIST_FINALIZING != 0 {
                 match (*cb).closure {
@@ -2064,11 +2227,18 @@ pub unsafe fn free(base: *mut EventBase, run_finalizers: bool) {
         }
         let b = &mut *base;
         for o in std::mem::take(&mut b.once_events) {
+            debug::note_teardown(&(*o).ev);
             crate::mm::free(o.cast());
         }
         if b.sig_ev_added() {
             let sev: *mut Event = &mut *b.sig_ev;
             b.del(sev, DelMode::EvenIfFinalizing);
+        }
+        // The internal events are forgotten by debug mode with the base.
+        debug::note_teardown(&*b.sig_ev);
+        debug::note_teardown(&*b.notify_ev);
+        for ct in &b.common_timeouts {
+            debug::note_teardown(&*ct.timer);
         }
         let b = &mut *base;
         for s in 1..NSIG {

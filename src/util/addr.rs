@@ -3,10 +3,11 @@
 //! The readers accept exactly what libevent 2.1.12's own readers accept —
 //! which is not what the C library's `inet_pton` accepts. Observed on the
 //! system libevent and kept here (each case is in the tests):
-//! - IPv4 is read like `sscanf(s, "%d.%d.%d.%d%c")`: white space before a
+//! - IPv4 is read like `sscanf(s, "%u.%u.%u.%u%c")`: white space before a
 //!   number, a sign, and leading zeros are allowed (`" 1. 2.3.+4"`,
-//!   `"01.2.3.4"`), each number is a C `long` truncated to `int` and must
-//!   then be 0..=255, and nothing may follow the fourth number.
+//!   `"01.2.3.4"`), each number is read as `strtoul` reads it (so `-0` is 0
+//!   and `-4294967295` is 1 after truncation to 32 bits) and must then be
+//!   0..=255, and nothing may follow the fourth number.
 //! - IPv6 groups are read like `strtol(…, 16)` from a hex digit, so `0x1`
 //!   is a group; a group takes at most four characters (prefix included);
 //!   one trailing `:` is allowed (`"1::2:"`); an embedded IPv4 tail is read
@@ -16,7 +17,7 @@
 //!   is used for `::ffff:a.b.c.d` always and for `::a.b.c.d` only when both
 //!   of the last two groups are non-zero.
 
-use super::strings::{atoi, scan_integer, scanf_int, strtoul};
+use super::strings::{atoi, scan_integer, scanf_uint, strtoul};
 use std::ffi::CString;
 
 /// An IPv4 or IPv6 socket address. Ports are in host byte order.
@@ -126,7 +127,7 @@ pub fn parse_ipv4(s: &[u8]) -> Option<[u8; 4]> {
             }
             i += 1;
         }
-        let (v, used) = scanf_int(&s[i..])?;
+        let (v, used) = scanf_uint(&s[i..])?;
         i += used;
         *slot = u8::try_from(v).ok()?;
     }
@@ -514,13 +515,14 @@ mod tests {
             ("4294967297.2.3.4", [1, 2, 3, 4]),
             ("00000000001.2.3.04", [1, 2, 3, 4]),
             ("1.2.3.-0", [1, 2, 3, 0]),
+            ("-4294967295.1.1.1", [1, 1, 1, 1]),
         ];
         for (s, want) in ok {
             assert_eq!(parse_ipv4(s.as_bytes()), Some(*want), "{s}");
         }
         for s in [
             "1.2.3.4\n", "0x1.2.3.4", "1.2.3", "1 .2.3.4", "1.2.3.4 ", "255.255.255.256", "-1.2.3.4", "1..2.3", "",
-            ".1.2.3", "1.2.3.4.", "9999999999999999999999.1.1.1", "256.0.0.0", "ABC", "1.2.3.4.5",
+            ".1.2.3", "1.2.3.4.", "9999999999999999999999.1.1.1", "-9999999999999999999999.1.1.1", "256.0.0.0", "ABC", "1.2.3.4.5",
         ] {
             assert_eq!(parse_ipv4(s.as_bytes()), None, "{s:?}");
         }
@@ -690,6 +692,10 @@ mod tests {
         }
     }
 
+    extern "C" {
+        fn inet_pton(af: libc::c_int, src: *const libc::c_char, dst: *mut libc::c_void) -> libc::c_int;
+    }
+
     /// The strict reader never accepts what the C library's inet_pton (which
     /// the system getaddrinfo uses for numeric hosts) reads differently.
     #[test]
@@ -718,8 +724,8 @@ mod tests {
             // SAFETY: valid C string and destination buffers of the right size.
             let (r4, r6) = unsafe {
                 (
-                    libc::inet_pton(libc::AF_INET, c.as_ptr(), a4.as_mut_ptr().cast()),
-                    libc::inet_pton(libc::AF_INET6, c.as_ptr(), a6.as_mut_ptr().cast()),
+                    inet_pton(libc::AF_INET, c.as_ptr(), a4.as_mut_ptr().cast()),
+                    inet_pton(libc::AF_INET6, c.as_ptr(), a6.as_mut_ptr().cast()),
                 )
             };
             match parse_strict(&s) {

@@ -3,7 +3,7 @@
 //! [`scan_integer`] is the number reader of the C library's `strto*`
 //! family (leading white space, a sign, `0x`/`0` prefixes by base); the
 //! address parsers build on it because libevent's do (its IPv4 reader
-//! behaves like `sscanf("%d.%d.%d.%d%c")`, its IPv6 group reader like
+//! behaves like `sscanf("%u.%u.%u.%u%c")`, its IPv6 group reader like
 //! `strtol(…, 16)`, and its port reader like `atoi`).
 
 use libc::c_int;
@@ -135,15 +135,16 @@ pub fn atoi(s: &[u8]) -> i32 {
     strtoll(s, 10).0 as i32
 }
 
-/// One `%d` conversion of `sscanf`: white space skipped, a sign, at least
-/// one decimal digit; the long value truncated to `int`. Returns the value
-/// and the bytes consumed.
-pub fn scanf_int(s: &[u8]) -> Option<(i32, usize)> {
-    let (v, end, _) = strtoll(s, 10);
+/// One `%u` conversion of `sscanf`: white space skipped, a sign (a `-`
+/// negates modulo 2^64, as `strtoul` does), at least one decimal digit; the
+/// `unsigned long` value truncated to `unsigned int`. Returns the value and
+/// the bytes consumed.
+pub fn scanf_uint(s: &[u8]) -> Option<(u32, usize)> {
+    let (v, end, _) = strtoul(s, 10);
     if end == 0 {
         return None;
     }
-    Some((v as i32, end))
+    Some((v as u32, end))
 }
 
 /// `EVUTIL_TOLOWER_`: ASCII only.
