@@ -15,7 +15,7 @@ OUR_LIBS := -L$(CURDIR)/$(LIBDIR) -levent_rs -Wl,-rpath,$(CURDIR)/$(LIBDIR)
 SEEDS_EVENT := 001_event_set_server_25341 002_echo_server1_welcome 002_echo2_server_9999 \
                002_echo2_client 002_signal_sigint
 
-.PHONY: all lib headers check-headers test test-rust test-capi test-headers test-seeds \
+.PHONY: all lib headers check-headers test test-rust test-layout test-capi test-headers test-seeds \
         test-swap regress regress-all demo deps install clean c-examples
 
 all: lib
@@ -56,24 +56,29 @@ check-headers:
 
 ## Dependencies a fresh Debian machine lacks (CI runs as root).
 deps:
-	@need=(); for p in gcc make python3 pkg-config libevent-dev cmake zlib1g-dev iproute2; do \
+	@need=(); for p in gcc g++ make python3 pkg-config libevent-dev libclang-dev cmake zlib1g-dev iproute2; do \
 	  dpkg -s $$p >/dev/null 2>&1 || need+=($$p); done; \
 	if [ $${#need[@]} -gt 0 ]; then echo "installing: $${need[*]}"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $${need[@]} >/dev/null; fi
 
 ## Everything.
-test: deps lib check-headers test-rust test-headers test-capi test-seeds test-swap regress-ratchet
+test: deps lib check-headers test-rust test-layout test-headers test-capi test-seeds test-swap regress-ratchet
 	@echo "make test: all suites passed"
 
 test-rust:
 	$(CARGO) test --lib
+
+# Our #[repr(C)] types against bindgen's reading of Debian's libevent headers.
+test-layout:
+	$(CARGO) test --lib --features layout-check layout_check
 
 test-headers:
 	bash capi-tests/headers/check.sh
 
 test-capi: lib
 	bash capi-tests/run-diff.sh
+	bash capi-tests/buffer/run.sh
 
 test-seeds: lib
 	ONLY="$(SEEDS_EVENT)" bash $(SHARED)/seed-examples/check.sh "$(OUR_CFLAGS)" "$(OUR_LIBS)"

@@ -20,6 +20,8 @@ fn main() {
         .file("src/capi/logv.c")
         .warnings(true)
         .compile("event_rs_varargs");
+    #[cfg(feature = "layout-check")]
+    system_layouts();
     println!("cargo:rerun-if-env-changed=EVENT_RS_GEN_HEADERS");
     let Some(out) = std::env::var_os("EVENT_RS_GEN_HEADERS") else { return };
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets it"));
@@ -82,4 +84,28 @@ fn prototypes(root: &Path, config: &cbindgen::Config, module: &str) -> String {
     } else {
         format!("{trimmed}\n")
     }
+}
+
+/// Bindings of the system libevent's public structs (Debian's libevent-dev),
+/// for the layout tests in src/layout_check.rs.
+#[cfg(feature = "layout-check")]
+fn system_layouts() {
+    let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets it"));
+    bindgen::Builder::default()
+        .header_contents(
+            "libevent_layout.h",
+            "#include <event2/event.h>\n#include <event2/event_struct.h>\n#include <event2/thread.h>\n\
+             #include <event2/buffer.h>\n#include <event2/bufferevent.h>\n#include <event2/bufferevent_struct.h>\n\
+             #include <event2/http.h>\n#include <event2/http_struct.h>\n\
+             #include <event2/util.h>\n",
+        )
+        .clang_arg("-I/usr/include")
+        .allowlist_type("event|event_callback|evthread_lock_callbacks|evthread_condition_callbacks")
+        .allowlist_type("evbuffer_iovec|evbuffer_ptr|evbuffer_cb_info|bufferevent|evkeyval|evkeyvalq")
+        .allowlist_type("evhttp_request|evutil_addrinfo")
+        .layout_tests(true)
+        .generate()
+        .expect("bindgen over the system libevent headers (apt-get install libevent-dev libclang-dev)")
+        .write_to_file(out.join("libevent_layout.rs"))
+        .expect("write bindings");
 }

@@ -14,6 +14,9 @@ pub mod mm;
 pub mod thread;
 pub mod util;
 
+#[cfg(all(test, feature = "layout-check"))]
+mod layout_check;
+
 #[cfg(feature = "c-allocator")]
 #[global_allocator]
 static GLOBAL: mm::CAllocator = mm::CAllocator;

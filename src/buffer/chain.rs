@@ -105,7 +105,15 @@ fn alloc_header(extra: usize, flags: u32) -> *mut Chain {
     unsafe {
         ptr::write(
             c,
-            Chain { next: ptr::null_mut(), buffer_len: 0, misalign: 0, off: 0, flags, refcnt: 1, buffer: ptr::null_mut() },
+            Chain {
+                next: ptr::null_mut(),
+                buffer_len: 0,
+                misalign: 0,
+                off: 0,
+                flags,
+                refcnt: 1,
+                buffer: ptr::null_mut(),
+            },
         );
     }
     c
@@ -162,7 +170,10 @@ impl Chain {
 
     /// A chain over `[offset, offset+len)` of a segment, taking one reference
     /// on it. `buffer` is the segment's bytes, or null for sendfile.
-    pub fn new_segment(seg: *mut FileSegment, data: *mut u8, sendfile: bool, offset: usize, len: usize) -> *mut Chain {
+    ///
+    /// # Safety
+    /// `seg` is a live segment.
+    pub unsafe fn new_segment(seg: *mut FileSegment, data: *mut u8, sendfile: bool, offset: usize, len: usize) -> *mut Chain {
         let flags = FLAG_FILESEGMENT | FLAG_IMMUTABLE | if sendfile { FLAG_SENDFILE } else { 0 };
         let c = alloc_header(size_of::<SegExtra>(), flags);
         if !c.is_null() {

@@ -112,6 +112,10 @@ impl FileSegment {
         self.length
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.length == 0
+    }
+
     fn can_sendfile(&self) -> bool {
         self.bits & BIT_CAN_SENDFILE != 0
     }
@@ -135,7 +139,9 @@ impl FileSegment {
             if m == libc::MAP_FAILED {
                 log::warn_errno(&format!(
                     "evbuffer_file_segment_materialize: mmap({}, {}, {}) failed",
-                    self.fd, aligned, len + lead
+                    self.fd,
+                    aligned,
+                    len + lead
                 ));
             } else {
                 self.mapping = m;
@@ -290,7 +296,8 @@ impl Evbuffer {
         }
         let data = if sendfile { ptr::null_mut() } else { s.contents };
         thread::unlock(s.lock, 0);
-        let c = Chain::new_segment(seg, data, sendfile, offset as usize, length);
+        // SAFETY: seg is live (caller).
+        let c = unsafe { Chain::new_segment(seg, data, sendfile, offset as usize, length) };
         if c.is_null() {
             return Err(());
         }

@@ -25,6 +25,9 @@
 //! change callbacks with the lock still held (as libevent does), through the
 //! raw pointer, so a callback may use the buffer again.
 
+// Errors are libevent's bare -1: `Result<_, ()>` says exactly that.
+#![allow(clippy::result_unit_err)]
+
 pub mod chain;
 pub mod file;
 pub mod io;
@@ -360,7 +363,14 @@ impl Evbuffer {
 
     /// `evbuffer_add_cb`: the new entry (run first from now on), or null.
     pub fn add_cb(&mut self, func: CbFunc, arg: *mut c_void) -> *mut CbEntry {
-        self.push_cb(CbEntry { next: ptr::null_mut(), prev: ptr::null_mut(), func, obsolete: None, arg, flags: CB_ENABLED })
+        self.push_cb(CbEntry {
+            next: ptr::null_mut(),
+            prev: ptr::null_mut(),
+            func,
+            obsolete: None,
+            arg,
+            flags: CB_ENABLED,
+        })
     }
 
     fn push_cb(&mut self, e: CbEntry) -> *mut CbEntry {
@@ -458,6 +468,7 @@ impl Evbuffer {
     }
 
     /// `evbuffer_cb_set_flags` / `evbuffer_cb_clear_flags`.
+    #[allow(clippy::not_unsafe_ptr_arg_deref)] // `e` is checked to be on our list first
     pub fn cb_change_flags(&mut self, e: *mut CbEntry, flags: u32, set: bool) -> c_int {
         if e.is_null() || !self.has_cb(e) {
             return -1;
@@ -475,6 +486,7 @@ impl Evbuffer {
     }
 
     /// Sets internal flags (bufferevents: `CB_NODEFER`).
+    #[allow(clippy::not_unsafe_ptr_arg_deref)] // `e` is checked to be on our list first
     pub fn cb_set_internal_flags(&mut self, e: *mut CbEntry, flags: u32) -> c_int {
         if e.is_null() || !self.has_cb(e) {
             return -1;
@@ -578,7 +590,11 @@ impl Evbuffer {
                 return;
             }
             let new_size = (*buf).total_len;
-            let info = CbInfo { orig_size: new_size.wrapping_add(deleted).wrapping_sub(added), n_added: added, n_deleted: deleted };
+            let info = CbInfo {
+                orig_size: new_size.wrapping_add(deleted).wrapping_sub(added),
+                n_added: added,
+                n_deleted: deleted,
+            };
             let (mask, want) = if running_deferred {
                 (CB_NODEFER | CB_ENABLED, CB_ENABLED)
             } else if (*buf).deferred_cbs {

@@ -885,7 +885,8 @@ impl Evbuffer {
         // chain's writable space before any is changed.
         unsafe {
             let last = self.last;
-            if vec.len() == 1 && !last.is_null() && (*last).writable() && vec[0].iov_base == (*last).space_ptr().cast() {
+            if vec.len() == 1 && !last.is_null() && (*last).writable() && vec[0].iov_base == (*last).space_ptr().cast()
+            {
                 let n = vec[0].iov_len;
                 if n > (*last).space() {
                     return Err(());

@@ -108,7 +108,11 @@ impl Evbuffer {
     }
 
     /// `evbuffer_ptr_set`.
-    pub fn ptr_set(&self, p: &mut EvbufferPtr, position: usize, how: i32) -> Res {
+    ///
+    /// # Safety
+    /// Positions passed in came from this buffer (`ptr_set`, a search), and
+    /// the buffer has not changed since (as libevent requires).
+    pub unsafe fn ptr_set(&self, p: &mut EvbufferPtr, position: usize, how: i32) -> Res {
         let (mut c, mut at);
         let mut left;
         match how {
@@ -180,7 +184,11 @@ impl Evbuffer {
 
     /// `evbuffer_search_range`: the first occurrence of `what` at or after
     /// `start` that ends at or before `end` (positions; None: buffer bounds).
-    pub fn search_range(&mut self, what: &[u8], start: Option<&EvbufferPtr>, end: Option<&EvbufferPtr>) -> EvbufferPtr {
+    ///
+    /// # Safety
+    /// Positions passed in came from this buffer (`ptr_set`, a search), and
+    /// the buffer has not changed since (as libevent requires).
+    pub unsafe fn search_range(&mut self, what: &[u8], start: Option<&EvbufferPtr>, end: Option<&EvbufferPtr>) -> EvbufferPtr {
         let mut p = match start {
             Some(s) => *s,
             None => self.start_ptr(),
@@ -277,7 +285,11 @@ impl Evbuffer {
 
     /// `evbuffer_search_eol`: where the first end of line at or after
     /// `start` begins, and its length; `(NOT_FOUND, 0)` if there is none.
-    pub fn search_eol(&mut self, start: Option<&EvbufferPtr>, style: Option<EolStyle>) -> (EvbufferPtr, usize) {
+    ///
+    /// # Safety
+    /// Positions passed in came from this buffer (`ptr_set`, a search), and
+    /// the buffer has not changed since (as libevent requires).
+    pub unsafe fn search_eol(&mut self, start: Option<&EvbufferPtr>, style: Option<EolStyle>) -> (EvbufferPtr, usize) {
         let mut p = match start {
             Some(s) => *s,
             None => self.start_ptr(),
@@ -303,7 +315,10 @@ impl Evbuffer {
             EolStyle::Crlf => self.scan(&p, |b| memchr(b'\n', b)).map(|s| {
                 if s.pos > p.pos {
                     let mut q = p;
-                    if self.ptr_set(&mut q, (s.pos - 1 - p.pos) as usize, PTR_ADD).is_ok() && self.byte_at(&q) == Some(b'\r') {
+                    // SAFETY: q is p, a position of this buffer.
+                    if unsafe { self.ptr_set(&mut q, (s.pos - 1 - p.pos) as usize, PTR_ADD) }.is_ok()
+                        && self.byte_at(&q) == Some(b'\r')
+                    {
                         return (q, 2);
                     }
                 }
@@ -341,7 +356,8 @@ impl Evbuffer {
         if self.freeze_start {
             return None;
         }
-        let (p, eol) = self.search_eol(None, style);
+        // SAFETY: no position passed in.
+        let (p, eol) = unsafe { self.search_eol(None, style) };
         if p.pos < 0 {
             return None;
         }
@@ -391,7 +407,11 @@ impl Evbuffer {
 
     /// `evbuffer_peek`: describes up to `len` bytes (all for negative) from
     /// `start` in `vec`; the number of extents needed (may exceed vec.len()).
-    pub fn peek(&mut self, len: isize, start: Option<&EvbufferPtr>, vec: &mut [iovec]) -> usize {
+    ///
+    /// # Safety
+    /// Positions passed in came from this buffer (`ptr_set`, a search), and
+    /// the buffer has not changed since (as libevent requires).
+    pub unsafe fn peek(&mut self, len: isize, start: Option<&EvbufferPtr>, vec: &mut [iovec]) -> usize {
         if self.has_sendfile() && self.materialize_all().is_err() {
             return 0;
         }
@@ -445,7 +465,8 @@ impl Evbuffer {
     /// `evbuffer_find` (1.x): makes the buffer contiguous up to the end of
     /// the first occurrence of `what` and returns a pointer to it, or null.
     pub fn find(&mut self, what: &[u8]) -> *mut u8 {
-        let p = self.search_range(what, None, None);
+        // SAFETY: no position passed in.
+        let p = unsafe { self.search_range(what, None, None) };
         if p.pos < 0 {
             return ptr::null_mut();
         }

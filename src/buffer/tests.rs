@@ -7,6 +7,25 @@ use libc::{c_void, iovec};
 use std::ptr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+// Positions in these tests always come from the buffer they are used with,
+// unchanged since; these wrappers state that once.
+fn ps(b: &Evbuffer, p: &mut EvbufferPtr, pos: usize, how: i32) -> Result<(), ()> {
+    // SAFETY: see above.
+    unsafe { b.ptr_set(p, pos, how) }
+}
+fn sr(b: &mut Evbuffer, w: &[u8], s: Option<&EvbufferPtr>, e: Option<&EvbufferPtr>) -> EvbufferPtr {
+    // SAFETY: see above.
+    unsafe { b.search_range(w, s, e) }
+}
+fn se(b: &mut Evbuffer, s: Option<&EvbufferPtr>, st: Option<EolStyle>) -> (EvbufferPtr, usize) {
+    // SAFETY: see above.
+    unsafe { b.search_eol(s, st) }
+}
+fn pk(b: &mut Evbuffer, len: isize, s: Option<&EvbufferPtr>, v: &mut [iovec]) -> usize {
+    // SAFETY: see above.
+    unsafe { b.peek(len, s, v) }
+}
+
 /// A buffer freed on drop.
 struct B(*mut Evbuffer);
 
@@ -146,7 +165,9 @@ fn model_eol(m: &[u8], style: EolStyle) -> Option<(usize, usize)> {
     match style {
         EolStyle::Lf => m.iter().position(|&c| c == b'\n').map(|i| (i, 1)),
         EolStyle::Nul => m.iter().position(|&c| c == 0).map(|i| (i, 1)),
-        EolStyle::Crlf => m.iter().position(|&c| c == b'\n').map(|i| if i > 0 && m[i - 1] == b'\r' { (i - 1, 2) } else { (i, 1) }),
+        EolStyle::Crlf => {
+            m.iter().position(|&c| c == b'\n').map(|i| if i > 0 && m[i - 1] == b'\r' { (i - 1, 2) } else { (i, 1) })
+        }
         EolStyle::CrlfStrict => m.windows(2).position(|w| w == b"\r\n").map(|i| (i, 2)),
         EolStyle::Any => m.iter().position(|&c| c == b'\r' || c == b'\n').map(|i| {
             let n = m[i..].iter().take_while(|&&c| c == b'\r' || c == b'\n').count();
@@ -159,7 +180,7 @@ fn model_eol(m: &[u8], style: EolStyle) -> Option<(usize, usize)> {
 /// returns the model's bytes from there.
 fn check_ptr(b: &mut Evbuffer, model: &[u8], pos: usize) {
     let mut p = EvbufferPtr::NOT_FOUND;
-    let r = b.ptr_set(&mut p, pos, PTR_SET);
+    let r = ps(b, &mut p, pos, PTR_SET);
     if pos > model.len() {
         assert!(r.is_err());
         assert_eq!(p.pos, -1);
@@ -307,7 +328,8 @@ fn one_sequence(seed: u64, steps: usize) {
                 buf.commit_space(&v[..used]).unwrap();
             }
             14 | 15 => {
-                let style = [EolStyle::Any, EolStyle::Crlf, EolStyle::CrlfStrict, EolStyle::Lf, EolStyle::Nul][rng.below(5)];
+                let style =
+                    [EolStyle::Any, EolStyle::Crlf, EolStyle::CrlfStrict, EolStyle::Lf, EolStyle::Nul][rng.below(5)];
                 let want = model_eol(&model, style);
                 match buf.readln(Some(style)) {
                     None => assert!(want.is_none()),
@@ -334,8 +356,8 @@ fn one_sequence(seed: u64, steps: usize) {
                     (b"zzzq".to_vec(), 0)
                 };
                 let mut start = EvbufferPtr::NOT_FOUND;
-                buf.ptr_set(&mut start, from, PTR_SET).unwrap();
-                let p = buf.search_range(&what, Some(&start), None);
+                ps(buf, &mut start, from, PTR_SET).unwrap();
+                let p = sr(buf, &what, Some(&start), None);
                 match naive_find(&model, from, &what) {
                     Some(i) => {
                         assert_eq!(p.pos as usize, i);
@@ -346,8 +368,8 @@ fn one_sequence(seed: u64, steps: usize) {
                 // search_range with an end.
                 let endpos = rng.below(model.len() + 1);
                 let mut end = EvbufferPtr::NOT_FOUND;
-                buf.ptr_set(&mut end, endpos, PTR_SET).unwrap();
-                let p = buf.search_range(&what, Some(&start), Some(&end));
+                ps(buf, &mut end, endpos, PTR_SET).unwrap();
+                let p = sr(buf, &what, Some(&start), Some(&end));
                 let lim = &model[..endpos.max(from)];
                 match naive_find(lim, from, &what).filter(|&i| i + what.len() <= endpos) {
                     Some(i) => assert_eq!(p.pos as usize, i),
@@ -357,10 +379,11 @@ fn one_sequence(seed: u64, steps: usize) {
             17 => {
                 // search_eol from a position.
                 let from = rng.below(model.len() + 1);
-                let style = [EolStyle::Any, EolStyle::Crlf, EolStyle::CrlfStrict, EolStyle::Lf, EolStyle::Nul][rng.below(5)];
+                let style =
+                    [EolStyle::Any, EolStyle::Crlf, EolStyle::CrlfStrict, EolStyle::Lf, EolStyle::Nul][rng.below(5)];
                 let mut start = EvbufferPtr::NOT_FOUND;
-                buf.ptr_set(&mut start, from, PTR_SET).unwrap();
-                let (p, n) = buf.search_eol(Some(&start), Some(style));
+                ps(buf, &mut start, from, PTR_SET).unwrap();
+                let (p, n) = se(buf, Some(&start), Some(style));
                 match model_eol(&model[from..], style) {
                     Some((i, l)) => {
                         assert_eq!(p.pos as usize, from + i);
@@ -378,9 +401,9 @@ fn one_sequence(seed: u64, steps: usize) {
                 check_ptr(buf, &model, x);
                 let mut p = EvbufferPtr::NOT_FOUND;
                 if x <= model.len() {
-                    buf.ptr_set(&mut p, x, PTR_SET).unwrap();
+                    ps(buf, &mut p, x, PTR_SET).unwrap();
                     let y = rng.below(model.len() + 2);
-                    let r = buf.ptr_set(&mut p, y, PTR_ADD);
+                    let r = ps(buf, &mut p, y, PTR_ADD);
                     if x + y <= model.len() {
                         assert!(r.is_ok());
                         assert_eq!(p.pos as usize, x + y);
@@ -397,24 +420,25 @@ fn one_sequence(seed: u64, steps: usize) {
             19 => {
                 // peek covers the data in order.
                 let mut v = vec![iovec { iov_base: ptr::null_mut(), iov_len: 0 }; 64];
-                let n = buf.peek(-1, None, &mut v);
+                let n = pk(buf, -1, None, &mut v);
                 let mut got = Vec::new();
                 for x in &v[..n.min(64)] {
                     // SAFETY: extents describe live data.
                     got.extend_from_slice(unsafe { std::slice::from_raw_parts(x.iov_base.cast::<u8>(), x.iov_len) });
                 }
-                if n <= 64 {
+                // With a negative length, peek stops when the vectors are full.
+                if n < 64 {
                     same(&got, &model, &format!("peek seed {seed} n={n}"));
                 } else {
                     same(&got[..], &model[..got.len()], "peek prefix");
                 }
                 // Counting stops once the data is covered (trailing empty
                 // chains are not counted), as in libevent.
-                let count = buf.peek(-1, None, &mut []);
-                assert!(count <= n);
+                let count = pk(buf, -1, None, &mut []);
+                assert!(count <= n || n == 64);
                 let mut v2 = vec![iovec { iov_base: ptr::null_mut(), iov_len: 0 }; count];
                 let mut got2 = Vec::new();
-                let m = buf.peek(model.len() as isize, None, &mut v2);
+                let m = pk(buf, model.len() as isize, None, &mut v2);
                 assert_eq!(m, count);
                 for x in &v2 {
                     // SAFETY: extents describe live data.
@@ -511,9 +535,9 @@ fn sizes_near_the_limits_fail_and_change_nothing() {
     assert!(b.get().reserve_space(usize::MAX, &mut v[..1]).is_err());
     assert!(b.get().pullup(isize::MAX).is_null());
     let mut p = EvbufferPtr::NOT_FOUND;
-    assert!(b.get().ptr_set(&mut p, usize::MAX, PTR_SET).is_err());
-    b.get().ptr_set(&mut p, 3, PTR_SET).unwrap();
-    assert!(b.get().ptr_set(&mut p, isize::MAX as usize, PTR_ADD).is_err());
+    assert!(ps(b.get(), &mut p, usize::MAX, PTR_SET).is_err());
+    ps(b.get(), &mut p, 3, PTR_SET).unwrap();
+    assert!(ps(b.get(), &mut p, isize::MAX as usize, PTR_ADD).is_err());
     validate(b.get());
     assert_eq!(contents(b.get()), b"0123456789");
 }

@@ -4,9 +4,9 @@
 //! are C (`varargs.c`) over the helpers at the end of this file.
 
 use super::types::{
-    ev_off_t, ev_ssize_t, ev_uint32_t, ev_uint64_t, evbuffer, evbuffer_cb_entry, evbuffer_cb_func,
-    evbuffer_eol_style, evbuffer_file_segment, evbuffer_file_segment_cleanup_cb, evbuffer_iovec, evbuffer_ptr,
-    evbuffer_ptr_how, evbuffer_ref_cleanup_cb,
+    ev_off_t, ev_ssize_t, ev_uint32_t, ev_uint64_t, evbuffer, evbuffer_cb_entry, evbuffer_cb_func, evbuffer_eol_style,
+    evbuffer_file_segment, evbuffer_file_segment_cleanup_cb, evbuffer_iovec, evbuffer_ptr, evbuffer_ptr_how,
+    evbuffer_ref_cleanup_cb,
 };
 use super::{event_base, evutil_socket_t};
 use crate::buffer::file::FileSegment;
@@ -378,7 +378,12 @@ pub unsafe extern "C" fn evbuffer_add_reference(
 /// Appends `length` bytes (-1: to the end) of the file from `offset`; the
 /// buffer owns and closes `fd`. 0 or -1.
 #[no_mangle]
-pub unsafe extern "C" fn evbuffer_add_file(outbuf: *mut evbuffer, fd: c_int, offset: ev_off_t, length: ev_off_t) -> c_int {
+pub unsafe extern "C" fn evbuffer_add_file(
+    outbuf: *mut evbuffer,
+    fd: c_int,
+    offset: ev_off_t,
+    length: ev_off_t,
+) -> c_int {
     if outbuf.is_null() {
         return -1;
     }
@@ -456,7 +461,11 @@ pub unsafe extern "C" fn evbuffer_write(buffer: *mut evbuffer, fd: evutil_socket
 
 /// Writes at most `howmuch` bytes (-1: all), draining them; bytes written or -1.
 #[no_mangle]
-pub unsafe extern "C" fn evbuffer_write_atmost(buffer: *mut evbuffer, fd: evutil_socket_t, howmuch: ev_ssize_t) -> c_int {
+pub unsafe extern "C" fn evbuffer_write_atmost(
+    buffer: *mut evbuffer,
+    fd: evutil_socket_t,
+    howmuch: ev_ssize_t,
+) -> c_int {
     if buffer.is_null() {
         return -1;
     }
@@ -512,7 +521,8 @@ pub unsafe extern "C" fn evbuffer_search_range(
     }
     // A length no memory can have finds, as an empty one, the start (libevent).
     let len = if len > isize::MAX as usize { 0 } else { len };
-    // SAFETY: what holds len bytes; start/end are null or positions (caller).
+    // SAFETY: what holds len bytes; start/end are null or positions of this
+    // buffer, which has not changed since (the caller's contract, as in libevent).
     unsafe {
         let w = bytes(what.cast(), len);
         let (s, e) = (start.as_ref().copied(), end.as_ref().copied());
@@ -532,7 +542,8 @@ pub unsafe extern "C" fn evbuffer_ptr_set(
     if buffer.is_null() || ptr.is_null() {
         return -1;
     }
-    // SAFETY: live buffer; ptr is writable (caller).
+    // SAFETY: live buffer; ptr is writable and, for EVBUFFER_PTR_ADD, a
+    // position of this unchanged buffer (caller).
     rc(unsafe { Evbuffer::locked_quiet(buffer, |b| b.ptr_set(&mut *ptr, position, how)) })
 }
 
@@ -550,7 +561,8 @@ pub unsafe extern "C" fn evbuffer_search_eol(
     // SAFETY: start is null or a position (caller).
     let s = unsafe { start.as_ref() }.copied();
     let style = EolStyle::from_c(eol_style);
-    // SAFETY: live buffer (caller).
+    // SAFETY: live buffer; start is null or a position of it, unchanged
+    // since (caller).
     let (p, n) = unsafe { Evbuffer::locked_quiet(buffer, |b| b.search_eol(s.as_ref(), style)) };
     if !eol_len_out.is_null() {
         // SAFETY: writable (caller).
@@ -572,7 +584,8 @@ pub unsafe extern "C" fn evbuffer_peek(
     if buffer.is_null() || n_vec < 0 || (n_vec > 0 && vec_out.is_null()) {
         return -1;
     }
-    // SAFETY: vec_out holds n_vec iovecs; start_at null or a position (caller).
+    // SAFETY: vec_out holds n_vec iovecs; start_at is null or a position of
+    // this unchanged buffer (caller).
     unsafe {
         let v = vecs_mut(vec_out, n_vec);
         let s = start_at.as_ref().copied();
@@ -619,7 +632,11 @@ pub unsafe extern "C" fn evbuffer_remove_cb(buffer: *mut evbuffer, cb: evbuffer_
 
 /// Sets flags (EVBUFFER_CB_ENABLED) on a callback. 0 or -1.
 #[no_mangle]
-pub unsafe extern "C" fn evbuffer_cb_set_flags(buffer: *mut evbuffer, cb: *mut evbuffer_cb_entry, flags: ev_uint32_t) -> c_int {
+pub unsafe extern "C" fn evbuffer_cb_set_flags(
+    buffer: *mut evbuffer,
+    cb: *mut evbuffer_cb_entry,
+    flags: ev_uint32_t,
+) -> c_int {
     if buffer.is_null() {
         return -1;
     }

@@ -181,7 +181,11 @@ pub unsafe extern "C" fn event_rs_evbuffer_fmt_begin(buf: *mut evbuffer) -> c_in
 
 /// Free space of at least `want` bytes in one block; its size in `*space`.
 #[no_mangle]
-pub unsafe extern "C" fn event_rs_evbuffer_fmt_space(buf: *mut evbuffer, want: size_t, space: *mut size_t) -> *mut c_char {
+pub unsafe extern "C" fn event_rs_evbuffer_fmt_space(
+    buf: *mut evbuffer,
+    want: size_t,
+    space: *mut size_t,
+) -> *mut c_char {
     // SAFETY: live, locked buffer (fmt_begin); space writable.
     unsafe {
         let c = (*buf).expand_single(want);

@@ -8,8 +8,14 @@
 int event_rs_impl_evutil_vsnprintf(char *buf, size_t buflen, const char *format, va_list ap)
 {
 	int r;
-	if (!buflen)
+	/* libevent returns 0 for an empty buffer; a NULL buffer is one too,
+	 * and a NULL format is an error (both crash libevent). */
+	if (!buflen || !buf)
 		return 0;
+	if (!format) {
+		buf[0] = '\0';
+		return -1;
+	}
 	r = vsnprintf(buf, buflen, format, ap);
 	/* Always NUL-terminate, whatever the C library did on truncation. */
 	buf[buflen - 1] = '\0';

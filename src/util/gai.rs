@@ -397,6 +397,13 @@ pub fn adjust_hints_for_addrconfig(h: &mut Hints) {
 }
 
 extern "C" {
+    fn getprotobynumber_r(
+        proto: c_int,
+        result_buf: *mut libc::protoent,
+        buf: *mut c_char,
+        buflen: libc::size_t,
+        result: *mut *mut libc::protoent,
+    ) -> c_int;
     fn getservbyname_r(
         name: *const c_char,
         proto: *const c_char,
@@ -405,6 +412,28 @@ extern "C" {
         buflen: libc::size_t,
         result: *mut *mut libc::servent,
     ) -> c_int;
+}
+
+/// The protocol's name for the services database: none for 0, else from
+/// the protocols database (`tcp`, `udp`, `sctp`, `dccp`…), none if unknown.
+fn protocol_name(protocol: c_int) -> Option<std::ffi::CString> {
+    match protocol {
+        0 => return None,
+        libc::IPPROTO_TCP => return Some(c"tcp".into()),
+        libc::IPPROTO_UDP => return Some(c"udp".into()),
+        _ => {}
+    }
+    // SAFETY: protoent is plain data; getprotobynumber_r fills it using buf.
+    let mut ent: libc::protoent = unsafe { std::mem::zeroed() };
+    let mut buf = vec![0 as c_char; 1024];
+    let mut out: *mut libc::protoent = std::ptr::null_mut();
+    // SAFETY: all pointers are valid for the call; buf's length is given.
+    let r = unsafe { getprotobynumber_r(protocol, &mut ent, buf.as_mut_ptr(), buf.len(), &mut out) };
+    if r != 0 || out.is_null() || ent.p_name.is_null() {
+        return None;
+    }
+    // SAFETY: p_name points into buf, NUL-terminated.
+    Some(unsafe { CStr::from_ptr(ent.p_name) }.to_owned())
 }
 
 /// A service's port by name from the services database.
@@ -446,7 +475,8 @@ pub enum Common {
 /// checks the request, completes the hints' socket type and protocol from
 /// each other (in place, as libevent does), reads the service (a decimal
 /// port read like `strtol` and truncated to `int`, 0..=65535, or a name
-/// from the services database unless `AI_NUMERICSERV`), and answers for no
+/// from the services database for the protocol's name unless
+/// `AI_NUMERICSERV`), and answers for no
 /// host (loopback, or the wildcard with `AI_PASSIVE`; IPv4 first) and for
 /// literal hosts as libevent reads them (its lenient readers, IPv6 scopes
 /// included). A name gets [`Common::NeedResolve`], or `EVUTIL_EAI_NONAME`
@@ -481,12 +511,8 @@ pub fn getaddrinfo_common(node: Option<&[u8]>, serv: Option<&[u8]>, h: &mut Hint
             } else if h.flags & EVUTIL_AI_NUMERICSERV != 0 {
                 return Common::Error(EVUTIL_EAI_NONAME);
             } else {
-                let proto = match h.protocol {
-                    libc::IPPROTO_TCP => Some(c"tcp"),
-                    libc::IPPROTO_UDP => Some(c"udp"),
-                    _ => None,
-                };
-                match service_port(s, proto) {
+                let proto = protocol_name(h.protocol);
+                match service_port(s, proto.as_deref()) {
                     Some(p) => p,
                     None => return Common::Error(EVUTIL_EAI_NONAME),
                 }
