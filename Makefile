@@ -16,7 +16,7 @@ SEEDS_EVENT := 001_event_set_server_25341 002_echo_server1_welcome 002_echo2_ser
                002_echo2_client 002_signal_sigint
 
 .PHONY: all lib headers check-headers test test-rust test-layout test-capi test-headers test-seeds \
-        test-swap regress regress-all demo deps install clean c-examples
+        test-swap test-preload test-examples regress regress-all demo deps install clean c-examples
 
 all: lib
 
@@ -56,14 +56,14 @@ check-headers:
 
 ## Dependencies a fresh Debian machine lacks (CI runs as root).
 deps:
-	@need=(); for p in gcc g++ make python3 pkg-config libevent-dev libclang-dev cmake zlib1g-dev iproute2; do \
+	@need=(); for p in gcc g++ make python3 pkg-config libevent-dev libclang-dev cmake zlib1g-dev iproute2 valgrind; do \
 	  dpkg -s $$p >/dev/null 2>&1 || need+=($$p); done; \
 	if [ $${#need[@]} -gt 0 ]; then echo "installing: $${need[*]}"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $${need[@]} >/dev/null; fi
 
 ## Everything.
-test: deps lib check-headers test-rust test-layout test-headers test-capi test-seeds test-swap regress-ratchet
+test: deps lib check-headers test-rust test-layout test-headers test-capi test-seeds test-swap test-preload test-examples regress-ratchet
 	@echo "make test: all suites passed"
 
 test-rust:
@@ -79,6 +79,7 @@ test-headers:
 test-capi: lib
 	bash capi-tests/run-diff.sh
 	bash capi-tests/buffer/run.sh
+	bash capi-tests/threads/run.sh
 
 test-seeds: lib
 	ONLY="$(SEEDS_EVENT)" bash $(SHARED)/seed-examples/check.sh "$(OUR_CFLAGS)" "$(OUR_LIBS)"
@@ -86,6 +87,11 @@ test-seeds: lib
 # The same seed programs built against Debian's libevent, run over our shims.
 test-swap: lib
 	LD_LIBRARY_PATH=$(CURDIR)/$(LIBDIR) ONLY="$(SEEDS_EVENT)" \
+	  bash $(SHARED)/seed-examples/check.sh "" "-levent"
+
+# The same, with our library preloaded over Debian's.
+test-preload: lib
+	LD_PRELOAD=$(CURDIR)/$(LIBDIR)/libevent_rs.so ONLY="$(SEEDS_EVENT)" \
 	  bash $(SHARED)/seed-examples/check.sh "" "-levent"
 
 ## libevent's own regress suite (see capi-tests/upstream/README.md).
@@ -102,12 +108,18 @@ regress-all: lib
 	bash capi-tests/upstream/build.sh
 	for b in epoll poll select; do LIBDIR=$(CURDIR)/$(LIBDIR) BACKEND=$$b bash capi-tests/upstream/run.sh || true; done
 
+# Our examples build and do what their README says.
+test-examples: c-examples
+	c-examples/bin/timer | grep -q '^tick 5' && c-examples/bin/timer | grep -q '^one-shot timer'
+	c-examples/bin/signal | grep -q 'handler restored to default: yes'
+	@echo "c-examples: ok"
+
 ## The articles' echo server on event_rs, driven by a client.
 demo: deps lib
 	bash c-examples/demo.sh
 
 c-examples: lib
-	$(MAKE) -C c-examples CFLAGS="$(OUR_CFLAGS)" LIBS="$(OUR_LIBS)"
+	$(MAKE) -C c-examples SHARED=$(SHARED) CFLAGS="$(OUR_CFLAGS)" LIBS="$(OUR_LIBS)"
 
 PREFIX ?= /usr/local
 install: lib

@@ -580,6 +580,7 @@ impl EventBase {
     /// # Safety
     /// `ev` is live, its `timeout` carries queue `q`'s tag, in no queue.
     unsafe fn common_insert(&mut self, q: usize, ev: *mut Event) {
+        // SAFETY: `ev` is live (caller).
         let key = strip_tag(unsafe { &(*ev).timeout });
         let ct = &mut *self.common_timeouts[q];
         // SAFETY: queue members are live; `ev` is not yet linked.
@@ -1242,6 +1243,7 @@ impl EventBase {
             if e.callback.flags & EVLIST_TIMEOUT == 0 {
                 fail("event in the timer heap without EVLIST_TIMEOUT");
             }
+            // SAFETY: heap members are live.
             if i > 0 && strip_tag(&unsafe { &*self.timers.get((i - 1) / 2) }.timeout) > strip_tag(&e.timeout) {
                 fail("timer heap out of order");
             }
@@ -1255,10 +1257,12 @@ impl EventBase {
                 if e.callback.flags & EVLIST_TIMEOUT == 0 || unsafe { e.timeout_pos.list.prev } != prev {
                     fail("common-timeout queue corrupt");
                 }
+                // SAFETY: as above; a queued event's position is its links.
                 if !prev.is_null() && strip_tag(&unsafe { &*prev }.timeout) > strip_tag(&e.timeout) {
                     fail("common-timeout queue out of order");
                 }
                 prev = ev;
+                // SAFETY: as above.
                 ev = unsafe { e.timeout_pos.list.next };
             }
             if ct.tail != prev {

@@ -33,6 +33,10 @@ fn arg(t: &mut (*mut Log, usize)) -> *mut c_void {
     (t as *mut (*mut Log, usize)).cast()
 }
 
+// SAFETY (every test below): the C API is called as a C program would,
+// with events and bases created here and callback arguments that outlive
+// the loops that use them.
+
 #[test]
 fn timers_fire_in_expiry_order_and_ties_in_insertion_order() {
     let mut log = Log::default();
