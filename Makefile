@@ -79,6 +79,7 @@ test-headers:
 test-capi: lib
 	bash capi-tests/run-diff.sh
 	bash capi-tests/buffer/run.sh
+	bash capi-tests/util/run.sh
 	bash capi-tests/threads/run.sh
 
 test-seeds: lib

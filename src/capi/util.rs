@@ -2,6 +2,12 @@
 //! time, random numbers. Thin: arguments checked and converted here, the
 //! work done in [`crate::util`]. NULL pointers get the function's error
 //! value (where libevent would crash).
+//!
+//! Each `unsafe extern "C"` function's safety contract is its C one: every
+//! pointer argument is NULL (where the function documents what NULL does)
+//! or valid for what libevent's documentation says the function reads or
+//! writes through it.
+#![allow(clippy::missing_safety_doc)]
 
 use super::types::{ev_int64_t, evutil_addrinfo, evutil_monotonic_timer, sockaddr, tm};
 use super::{evutil_socket_t, timeval};

@@ -3,6 +3,12 @@
 //! called by libevent's own test programs and by binaries built against
 //! its internals. Prototypes as libevent's `util-internal.h` and
 //! `time-internal.h` have them; meanings as observed on libevent 2.1.12.
+//!
+//! Each `unsafe extern "C"` function's safety contract is its C one: every
+//! pointer argument is NULL (where the function documents what NULL does)
+//! or valid for what libevent's documentation says the function reads or
+//! writes through it.
+#![allow(clippy::missing_safety_doc)]
 
 use super::types::{evutil_addrinfo, evutil_monotonic_timer, sockaddr};
 use super::util::{opt_cstr, write_bytes};
@@ -42,8 +48,8 @@ pub unsafe extern "C" fn evutil_make_internal_pipe_(fd: *mut evutil_socket_t) ->
         return -1;
     }
     let (r, pair) = match sock::internal_pipe() {
-        Ok(p) => (0, p),
-        Err(()) => (-1, [-1, -1]),
+        Some(p) => (0, p),
+        None => (-1, [-1, -1]),
     };
     // SAFETY: fd points to two ints (the program's contract).
     unsafe { fd.cast::<[c_int; 2]>().write_unaligned(pair) };
@@ -198,7 +204,7 @@ pub unsafe extern "C" fn evutil_weakrand_seed_(state: *mut WeakRandState, seed: 
 pub unsafe extern "C" fn evutil_weakrand_(state: *mut WeakRandState) -> i32 {
     // SAFETY: state is NULL or writable.
     match unsafe { state.as_mut() } {
-        Some(s) => s.next(),
+        Some(s) => s.draw(),
         None => 0,
     }
 }
@@ -430,12 +436,12 @@ pub unsafe extern "C" fn evutil_getaddrinfo_common_(
                 return gai::EVUTIL_EAI_SYSTEM;
             }
             match gai::build_list(&entries, gai::Alloc::Libevent) {
-                Ok(list) => {
+                Some(list) => {
                     // SAFETY: res is writable.
                     unsafe { *res = list };
                     0
                 }
-                Err(()) => gai::EVUTIL_EAI_MEMORY,
+                None => gai::EVUTIL_EAI_MEMORY,
             }
         }
     }

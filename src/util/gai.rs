@@ -84,9 +84,9 @@ pub enum Alloc {
     Libevent,
 }
 
-/// Builds a C list from `entries`; null for an empty list, `Err` if memory
+/// Builds a C list from `entries`: null for an empty list; `None` if memory
 /// ran out (nothing is leaked).
-pub fn build_list(entries: &[Entry], alloc: Alloc) -> Result<*mut addrinfo, ()> {
+pub fn build_list(entries: &[Entry], alloc: Alloc) -> Option<*mut addrinfo> {
     let mut head: *mut addrinfo = std::ptr::null_mut();
     let mut tail: *mut addrinfo = std::ptr::null_mut();
     for e in entries {
@@ -94,7 +94,7 @@ pub fn build_list(entries: &[Entry], alloc: Alloc) -> Result<*mut addrinfo, ()> 
         if node.is_null() {
             // SAFETY: head is a list this function built.
             unsafe { free_list(head) };
-            return Err(());
+            return None;
         }
         if tail.is_null() {
             head = node;
@@ -104,7 +104,7 @@ pub fn build_list(entries: &[Entry], alloc: Alloc) -> Result<*mut addrinfo, ()> 
         }
         tail = node;
     }
-    Ok(head)
+    Some(head)
 }
 
 fn alloc_node(e: &Entry, alloc: Alloc) -> *mut addrinfo {
@@ -299,7 +299,7 @@ pub fn getaddrinfo(node: Option<&CStr>, serv: Option<&CStr>, hints: Option<&addr
     let chints = hints.copied().unwrap_or(zero);
     let h = Hints::from_c(&chints);
     if let Some(entries) = numeric_answer(node.map(CStr::to_bytes), serv.map(CStr::to_bytes), &h) {
-        return build_list(&entries, Alloc::System).map_err(|()| EVUTIL_EAI_MEMORY);
+        return build_list(&entries, Alloc::System).ok_or(EVUTIL_EAI_MEMORY);
     }
     let mut res: *mut addrinfo = std::ptr::null_mut();
     // SAFETY: node/serv are NULL or valid C strings; chints and res are

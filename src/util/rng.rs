@@ -96,7 +96,7 @@ impl WeakRandState {
     }
 
     /// `evutil_weakrand_`: the next value, 0..=`WEAKRAND_MAX`.
-    pub fn next(&mut self) -> i32 {
+    pub fn draw(&mut self) -> i32 {
         self.seed = self.seed.wrapping_mul(1103515245).wrapping_add(12345) & 0x7fff_ffff;
         self.seed as i32
     }
@@ -109,7 +109,7 @@ impl WeakRandState {
         }
         let divisor = WEAKRAND_MAX / top;
         loop {
-            let r = self.next() / divisor;
+            let r = self.draw() / divisor;
             if r < top {
                 return r;
             }
@@ -125,14 +125,14 @@ mod tests {
     fn weakrand_is_libevents_sequence() {
         let mut s = WeakRandState::default();
         assert_eq!(s.seed(1), 1);
-        let got: Vec<i32> = (0..5).map(|_| s.next()).collect();
+        let got: Vec<i32> = (0..5).map(|_| s.draw()).collect();
         assert_eq!(got, [1103527590, 377401575, 662824084, 1147902781, 2035015474]);
         s.seed = 12345;
         let got: Vec<i32> = (0..5).map(|_| s.range(10)).collect();
         assert_eq!(got, [6, 3, 6, 1, 5]);
         assert_eq!(s.seed, 1109335178);
         s.seed = u32::MAX;
-        assert_eq!(s.next(), 1043980748);
+        assert_eq!(s.draw(), 1043980748);
         assert_eq!(s.range(0), 0);
         assert_ne!(s.seed(0), 0);
         for _ in 0..1000 {
