@@ -16,7 +16,7 @@ SEEDS_EVENT := 001_event_set_server_25341 002_echo_server1_welcome 002_echo2_ser
                002_echo2_client 002_signal_sigint
 
 .PHONY: all lib headers check-headers test test-rust test-layout test-capi test-headers test-seeds \
-        test-swap test-preload test-examples regress regress-all demo deps install clean c-examples
+        test-swap test-preload test-examples regress regress-all abi-report realworld demo deps install clean c-examples
 
 all: lib
 
@@ -105,9 +105,20 @@ regress-ratchet: lib
 	bash capi-tests/upstream/build.sh
 	LIBDIR=$(CURDIR)/$(LIBDIR) bash capi-tests/upstream/run.sh --ratchet capi-tests/upstream/expected-pass.txt
 
+# Every backend, the epoll changelist, the precise timer, and debug mode.
 regress-all: lib
 	bash capi-tests/upstream/build.sh
-	for b in epoll poll select; do LIBDIR=$(CURDIR)/$(LIBDIR) BACKEND=$$b bash capi-tests/upstream/run.sh || true; done
+	@for cfg in "BACKEND=epoll" "BACKEND=poll" "BACKEND=select" "CHANGELIST=1" "PRECISE=1" "DEBUG=1"; do \
+	  echo "== regress $$cfg"; \
+	  env $$cfg LIBDIR=$(CURDIR)/$(LIBDIR) NO_BUILD=1 bash capi-tests/upstream/run.sh | tail -n 1; done
+
+## The binary interface against libevent 2.1.12: printed, and written to docs/ABI_STATUS.md.
+abi-report: lib
+	ABI_DIR=$(SHARED)/abi bash capi-tests/abi/report.sh
+
+## Debian's memcached and tmux over our shims, driven by real clients (LIBEVENT=system: the baseline).
+realworld: lib
+	LIBEVENT=$(LIBEVENT) LIBDIR=$(CURDIR)/$(LIBDIR) bash capi-tests/realworld/run.sh
 
 # Our examples build and do what their README says.
 test-examples: c-examples

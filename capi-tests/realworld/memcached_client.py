@@ -416,7 +416,7 @@ def cmd_ops(a):
     state.update(curr_items=live, conns=a.conns, ops=a.ops)
     with open(a.state, "w") as f:
         json.dump(state, f, sort_keys=True)
-    print("ok %d connections x %d commands (%d commands in all, %d keys live), every reply "
+    print("ok %d connections x %d operations (%d commands in all, %d keys live), every reply "
           "verified, all keys read back, %.1fs" % (a.conns, a.ops, total.commands, live,
                                                    time.monotonic() - start))
     return 0

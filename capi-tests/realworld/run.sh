@@ -97,13 +97,16 @@ TMUX_PID=""
 TSOCK=$T/tmux/sock
 cleanup() {
 	if [ -n "$MC_PID" ] && kill -0 "$MC_PID" 2> /dev/null; then
-		kill -TERM "$MC_PID" 2> /dev/null; sleep 0.2; kill -KILL "$MC_PID" 2> /dev/null
+		kill -TERM "$MC_PID" 2> /dev/null
+		wait_gone "$MC_PID" 2 || kill -KILL "$MC_PID" 2> /dev/null
+		wait "$MC_PID" 2> /dev/null
 	fi
 	if [ -S "$TSOCK" ]; then
 		timeout 5 "${SYSENV[@]}" "$TMUX_BIN" -S "$TSOCK" -f /dev/null kill-server > /dev/null 2>&1
 	fi
 	if [ -n "$TMUX_PID" ] && kill -0 "$TMUX_PID" 2> /dev/null; then
-		kill -TERM "$TMUX_PID" 2> /dev/null; sleep 0.2; kill -KILL "$TMUX_PID" 2> /dev/null
+		kill -TERM "$TMUX_PID" 2> /dev/null
+		wait_gone "$TMUX_PID" 2 || kill -KILL "$TMUX_PID" 2> /dev/null
 	fi
 	if [ "${KEEP:-0}" = 1 ]; then echo "realworld: logs kept in $T"; else rm -rf "$T"; fi
 }
@@ -228,6 +231,7 @@ import socket, sys
 p = int(sys.argv[1])
 for want in (p, 0):
     s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as memcached does
     try:
         s.bind(("127.0.0.1", want))
         print(s.getsockname()[1])
