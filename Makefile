@@ -11,11 +11,12 @@ SONAMES := libevent-2.1.so.7 libevent_core-2.1.so.7 libevent_extra-2.1.so.7 \
 SHIMS := $(addprefix $(LIBDIR)/,$(SONAMES))
 OUR_CFLAGS := -I$(CURDIR)/include
 OUR_LIBS := -L$(CURDIR)/$(LIBDIR) -levent_rs -Wl,-rpath,$(CURDIR)/$(LIBDIR)
-# Seed programs that need only the event API (the others need bufferevents).
-SEEDS_EVENT := 001_event_set_server_25341 002_echo_server1_welcome 002_echo2_server_9999 \
-               002_echo2_client 002_signal_sigint
+# The articles' programs (all of them).
+SEEDS := 000_client 001_event_set_server_25341 001_bufferevent_echo_server_9999 \
+         001_bufferevent_echo_server_9999_plus2 001_echocli_client 002_echo_server1_welcome \
+         002_echo2_server_9999 002_echo2_client 002_buffered_echo_server_9999 002_signal_sigint
 
-.PHONY: all lib headers check-headers test test-rust test-layout test-capi test-headers test-seeds \
+.PHONY: bench bench-evbuffer all lib headers check-headers test test-rust test-layout test-capi test-headers test-seeds \
         test-swap test-preload test-examples regress regress-all abi-report realworld demo deps install clean c-examples
 
 all: lib
@@ -56,14 +57,14 @@ check-headers:
 
 ## Dependencies a fresh Debian machine lacks (CI runs as root).
 deps:
-	@need=(); for p in gcc g++ make python3 pkg-config libevent-dev libclang-dev cmake zlib1g-dev iproute2 valgrind; do \
+	@need=(); for p in gcc g++ make python3 pkg-config libevent-dev libclang-dev cmake zlib1g-dev iproute2 valgrind memcached tmux; do \
 	  dpkg -s $$p >/dev/null 2>&1 || need+=($$p); done; \
 	if [ $${#need[@]} -gt 0 ]; then echo "installing: $${need[*]}"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $${need[@]} >/dev/null; fi
 
 ## Everything.
-test: deps lib check-headers test-rust test-layout test-headers test-capi test-seeds test-swap test-preload test-examples regress-ratchet
+test: deps lib check-headers test-rust test-layout test-headers test-capi test-seeds test-swap test-preload test-examples regress-ratchet realworld
 	@echo "make test: all suites passed"
 
 test-rust:
@@ -80,19 +81,20 @@ test-capi: lib
 	bash capi-tests/run-diff.sh
 	bash capi-tests/buffer/run.sh
 	bash capi-tests/util/run.sh
+	bash capi-tests/bufferevent/run.sh
 	bash capi-tests/threads/run.sh
 
 test-seeds: lib
-	ONLY="$(SEEDS_EVENT)" bash $(SHARED)/seed-examples/check.sh "$(OUR_CFLAGS)" "$(OUR_LIBS)"
+	ONLY="$(SEEDS)" bash $(SHARED)/seed-examples/check.sh "$(OUR_CFLAGS)" "$(OUR_LIBS)"
 
 # The same seed programs built against Debian's libevent, run over our shims.
 test-swap: lib
-	LD_LIBRARY_PATH=$(CURDIR)/$(LIBDIR) ONLY="$(SEEDS_EVENT)" \
+	LD_LIBRARY_PATH=$(CURDIR)/$(LIBDIR) ONLY="$(SEEDS)" \
 	  bash $(SHARED)/seed-examples/check.sh "" "-levent"
 
 # The same, with our library preloaded over Debian's.
 test-preload: lib
-	LD_PRELOAD=$(CURDIR)/$(LIBDIR)/libevent_rs.so ONLY="$(SEEDS_EVENT)" \
+	LD_PRELOAD=$(CURDIR)/$(LIBDIR)/libevent_rs.so ONLY="$(SEEDS)" \
 	  bash $(SHARED)/seed-examples/check.sh "" "-levent"
 
 ## libevent's own regress suite (see capi-tests/upstream/README.md).
@@ -132,6 +134,14 @@ demo: deps lib
 
 c-examples: lib
 	$(MAKE) -C c-examples SHARED=$(SHARED) CFLAGS="$(OUR_CFLAGS)" LIBS="$(OUR_LIBS)"
+
+## Side-by-side benchmarks against the system libevent: docs/BENCHMARKS.md, docs/benchmarks.svg.
+bench: lib
+	QUICK=$(QUICK) bash capi-tests/bench/run.sh
+
+## The evbuffer cases only: target/bench/evbuffer.{md,svg}.
+bench-evbuffer: lib
+	QUICK=$(QUICK) bash capi-tests/bench/run.sh --evbuffer
 
 PREFIX ?= /usr/local
 install: lib

@@ -7,8 +7,10 @@
 //! [`core::timer`]; `log.c` → [`log`]; `event_set_mem_functions` → [`mm`].
 
 pub mod buffer;
+pub mod bufferevent;
 pub mod capi;
 pub mod core;
+pub mod listener;
 pub mod log;
 pub mod mm;
 pub mod thread;

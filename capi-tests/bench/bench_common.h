@@ -29,6 +29,15 @@ static inline uint64_t cpu_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+/* CPU time of the calling thread, in ns: on a shared machine it leaves out
+ * the time other processes hold the CPU (it still counts our syscalls). */
+static inline uint64_t thread_cpu_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
 /* Peak resident set size in KiB (VmHWM, falling back to getrusage). */
 static inline long peak_rss_kib(void)
 {
@@ -81,6 +90,22 @@ static inline uint64_t median_u64(uint64_t *v, int n)
 {
 	qsort(v, n, sizeof *v, cmp_u64);
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* Which implementation this process really loaded, from /proc/self/maps:
+ * "event_rs" when libevent_rs.so is mapped, else "libevent".  run.sh checks
+ * it against the side it meant to run, on top of its ldd check. */
+static inline const char *loaded_impl(void)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	char line[512];
+	const char *r = "libevent";
+	if (!f)
+		return "unknown";
+	while (fgets(line, sizeof line, f))
+		if (strstr(line, "libevent_rs.so")) { r = "event_rs"; break; }
+	fclose(f);
+	return r;
 }
 
 /* Results are printed one per line as "RESULT <key> <value>" for run.sh. */

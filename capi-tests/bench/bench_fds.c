@@ -198,6 +198,7 @@ int main(int argc, char **argv)
 	med = median_u64(round_ns, num_rounds);
 	RESULT("method", "%s", event_base_get_method(base));
 	RESULT("round_us", "%.2f", med / 1000.0);
+	RESULT("impl", "%s", loaded_impl());
 	RESULT("failures", "%d", failures);
 	return failures ? 2 : 0;
 }

@@ -116,6 +116,7 @@ int main(int argc, char **argv)
 	RESULT("peak_rss_kib", "%ld", peak);
 	RESULT("rss_growth_kib", "%ld", peak - rss0);
 	RESULT("fired", "%ld", n_fired);
+	RESULT("impl", "%s", loaded_impl());
 	event_base_free(base);
 	return n_fired == half ? 0 : 2;
 }

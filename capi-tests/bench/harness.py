@@ -87,6 +87,9 @@ def run_prog(lib, argv, timeout=300, wrap=None, parser=parse_results):
     if p.returncode != 0 or res.get("failures", 0):
         tail = (p.stderr or p.stdout).strip().splitlines()[-3:]
         raise RunFailed(f"{lib}: exit {p.returncode}: {' '.join(cmd)}: {' | '.join(tail)}")
+    want = {"sys": "libevent", "rs": "event_rs"}[lib]
+    if "impl" in res and res["impl"] != want:
+        raise RunFailed(f"{lib}: the process loaded {res['impl']}, not {want}: {' '.join(cmd)}")
     return res
 
 
@@ -150,7 +153,7 @@ class Row:
         if not self.target:
             return "—"
         op, val = self.target
-        return f"{'≤' if op == '<=' else '≥'} {val:g}x"
+        return f"{'≤' if op == '<=' else '≥'} {val:.3g}x"
 
 
 ROWS = []
@@ -182,9 +185,13 @@ def fmt_val(v, unit):
             return f"{v / 1e3:.1f} µs"
         return f"{v:.1f} ns"
     if unit == "Ir/op":
-        return f"{v:.1f} Ir"
+        if v >= 1e6:
+            return f"{v / 1e6:.2f} M Ir"
+        if v >= 1e4:
+            return f"{v / 1e3:.1f} k Ir"
+        return f"{v:.0f} Ir"
     if unit == "calls":
-        return f"{v:.2f}"
+        return f"{v:.0f}" if v >= 100 else f"{v:.2f}"
     return f"{v:g} {unit}"
 
 
@@ -287,39 +294,51 @@ def strace_counts(lib, argv, tag):
     return calls, res
 
 
-def strace_rows(row_iter, row_round, row_ctl, n, a, rounds, breakdown):
+CALLBACK_SYSCALLS = ("recvfrom", "sendto", "recv", "send", "read", "write")
+
+
+def strace_rows(n, a, rounds, breakdown):
     """Syscalls in the measured loop of workload (1): the difference between a
     run with 1+rounds rounds and one with 1 round, so start-up and socketpair
-    creation cancel out."""
+    creation cancel out.  Rows: all syscalls per loop iteration, and the event
+    loop's own syscalls per round (everything but the callbacks' recv/send)."""
+    w = f"bench n={n} a={a} w={n}"
+    row_iter = add_row("(7) syscalls", w, "syscalls per loop iteration", "calls", ("<=", 1.0))
+    row_loop = add_row("(7) syscalls", w, "event-loop syscalls per round (all but recv/send)",
+                       "calls", ("<=", 1.0))
     vals = {}
     try:
         for lib, prog in (("sys", "bench_fds"), ("rs", "bench_fds"), ("floor", "epoll_fds")):
-            base = [bin_(prog), "-n", str(n), "-a", str(a), "-r"]
-            c1, r1 = strace_counts("sys" if lib == "floor" else lib, base + ["1"], f"{lib}.1")
-            c2, r2 = strace_counts("sys" if lib == "floor" else lib, base + [str(1 + rounds)], f"{lib}.{1 + rounds}")
+            base = [bin_(prog), "-n", str(n), "-a", str(a), "-w", str(n), "-r"]
+            run_as = "sys" if lib == "floor" else lib
+            c1, r1 = strace_counts(run_as, base + ["1"], f"n{n}a{a}.{lib}.1")
+            c2, r2 = strace_counts(run_as, base + [str(1 + rounds)], f"n{n}a{a}.{lib}.{1 + rounds}")
             d = {k: c2.get(k, 0) - c1.get(k, 0) for k in set(c1) | set(c2)}
+            d = {k: v for k, v in d.items() if v}
             iters = r2["total_iters"] - r1["total_iters"]
-            vals[lib] = (sum(d.values()), iters, d)
+            vals[lib] = (d, iters)
     except RunFailed as e:
         log(f"FAILED strace: {e}")
-        for row in (row_iter, row_round, row_ctl):
+        for row in (row_iter, row_loop):
             row.error = str(e)
         return
-    for row, f in ((row_iter, lambda t: t[0] / t[1]), (row_round, lambda t: t[0] / rounds),
-                   (row_ctl, lambda t: t[2].get("epoll_ctl", 0) / rounds)):
+    fns = ((row_iter, lambda d, it: sum(d.values()) / it),
+           (row_loop, lambda d, it: sum(v for k, v in d.items() if k not in CALLBACK_SYSCALLS) / rounds))
+    for row, f in fns:
         row.kind = "count"
-        s, r = f(vals["sys"]), f(vals["rs"])
+        s, r = f(*vals["sys"]), f(*vals["rs"])
         row.sys.append(s)
         row.rs.append(r)
-        row.floor.append(f(vals["floor"]))
+        row.floor.append(f(*vals["floor"]))
         if s > 0:
             row.ratios.append(r / s)
+    breakdown[w] = {}
     for lib in ("sys", "rs", "floor"):
-        tot, iters, d = vals[lib]
-        per = {k: v / rounds for k, v in sorted(d.items(), key=lambda kv: -kv[1]) if v}
-        breakdown[lib] = {"per_round": per, "iters_per_round": iters / rounds}
-    log("strace: per round " + "; ".join(
-        f"{lib}: " + ", ".join(f"{k} {v:.0f}" for k, v in breakdown[lib]["per_round"].items())
+        d, iters = vals[lib]
+        per = {k: v / rounds for k, v in sorted(d.items(), key=lambda kv: -kv[1])}
+        breakdown[w][lib] = {"per_round": per, "iters_per_round": iters / rounds}
+    log(f"strace {w}: per round " + "; ".join(
+        f"{lib}: " + ", ".join(f"{k} {v:.0f}" for k, v in breakdown[w][lib]["per_round"].items())
         for lib in ("sys", "rs", "floor")))
 
 
@@ -338,7 +357,7 @@ PENDING = [
 
 def run_core(big_n):
     q = A.quick
-    runs = 3 if q else 7
+    runs = 3 if q else 9
     rounds = 10 if q else 25
     big_rounds = 3 if q else 8
 
@@ -368,8 +387,8 @@ def run_core(big_n):
 
     # (2) timer churn
     nt = 200000 if q else 1000000
-    tr = 3 if q else 5
-    w = f"timer churn, {nt // 1000}k timers"
+    tr = 3 if q else 7
+    w = f"timer churn, {nt // 1000}k timers" if nt < 1000000 else f"timer churn, {nt / 1e6:g}M timers"
     total = add_row("(2) timers", w, "total CPU (all phases)", "s",
                     ("<=", 0.35))
     resched = add_row("(2) timers", w, "reschedule a pending timer", "ns", ("<=", 0.2))
@@ -413,17 +432,13 @@ def run_core(big_n):
 def run_strace(breakdown):
     if A.no_strace:
         return
-    rounds = 5
-    w = "bench n=1000 a=100 w=1000"
-    ri = add_row("(7) syscalls", w, "syscalls per loop iteration", "calls", ("<=", 1.0))
-    rr = add_row("(7) syscalls", w, "syscalls per round (1,100 callbacks)", "calls", ("<=", 1.0))
-    rc = add_row("(7) syscalls", w, "epoll_ctl per round", "calls", None)
-    strace_rows(ri, rr, rc, 1000, 100, rounds, breakdown)
+    for a in (1, 100):
+        strace_rows(1000, a, 5, breakdown)
 
 
 def run_evbuffer():
     q = A.quick
-    runs = 3 if q else 5
+    runs = 3 if q else 7
     scale = "0.3" if q else "1"
     batches = "3" if q else "5"
     p = subprocess.run([bin_("bench_evbuffer"), "-l"], capture_output=True, text=True)
@@ -436,20 +451,55 @@ def run_evbuffer():
     paired(rows, [bin_("bench_evbuffer"), "-s", scale, "-b", batches], runs, label="evbuffer")
     if A.no_callgrind:
         return
-    iters = 2000
-    r = add_row("evbuffer", "evbuffer add_drain_16", "callgrind Ir per 16 B add+drain", "Ir/op",
-                ("<=", round(1 / 1.5, 3)))
-    callgrind_rows([(r, "total")], [bin_("bench_evbuffer"), "-c", "add_drain_16", "-s",
-                                    str(iters / 12000), "-b", "1"], "evbuffer_add_drain_16",
-                   toggle="case_add_drain_16", per=iters * 64)
+    # One callgrind run per library; each case's instructions are the
+    # inclusive cost of case_<name> minus its untimed_<name>_* helpers.
+    argv = [bin_("bench_evbuffer"), "-s", "0.05", "-b", "1"]
+    res = {}
+    try:
+        for lib in ("sys", "rs"):
+            out = os.path.join(A.outdir, f"callgrind.evbuffer.{lib}")
+            r = run_prog(lib, argv, timeout=900,
+                         wrap=["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}"])
+            p = subprocess.run(["callgrind_annotate", "--inclusive=yes", "--threshold=100", out],
+                               capture_output=True, text=True)
+            fn = {}
+            for m in re.finditer(r"^\s*([\d,]+) \([^)]*\)\s+\S*?:?((?:case|untimed)_\w+) \[",
+                                 p.stdout, re.M):
+                fn.setdefault(m.group(2), float(m.group(1).replace(",", "")))
+            res[lib] = (r, fn)
+    except RunFailed as e:
+        log(f"FAILED callgrind evbuffer: {e}")
+        return
+    shown = []
+    for name, unit in cases:
+        tgt = ("<=", round(1 / 1.5, 3)) if name == "add_drain_16" else ("<=", 1.0)
+        row = add_row("evbuffer", f"evbuffer {name}", f"callgrind Ir per {unit}", "Ir/op", tgt)
+        row.kind = "count"
+        vals = []
+        for lib in ("sys", "rs"):
+            r, fn = res[lib]
+            ops = r.get(f"{name}_ops")
+            if f"case_{name}" not in fn or not ops:
+                row.error = f"no callgrind count for case_{name}"
+                break
+            ir = fn[f"case_{name}"] - sum(v for k, v in fn.items() if k.startswith(f"untimed_{name}_"))
+            vals.append(ir / ops)
+        if row.error:
+            continue
+        row.sys.append(vals[0])
+        row.rs.append(vals[1])
+        row.ratios.append(vals[1] / vals[0])
+        shown.append(f"{name} {vals[0]:.0f} vs {vals[1]:.0f}")
+    log("callgrind evbuffer (Ir/op): " + ", ".join(shown))
 
 
 # --------------------------------------------------------------- output
 def write_svg(path, rows, title):
     rows = [r for r in rows if r.ratio is not None]
     lo, hi = 1 / 8, 8.0
-    left, width, bar_h, gap, top = 430, 420, 14, 6, 58
-    h = top + len(rows) * (bar_h + gap) + 50
+    left, width, bar_h, gap, top = 480, 420, 14, 6, 58
+    ngroups = len({r.group for r in rows})
+    h = top + (len(rows) + ngroups) * (bar_h + gap) + 50
     W = left + width + 150
 
     def x(v):
@@ -471,12 +521,19 @@ def write_svg(path, rows, title):
                  f'stroke="{"#000" if v == 1 else "#ddd"}" stroke-width="{1.5 if v == 1 else 1}"/>')
         o.append(f'<text x="{xx:.1f}" y="{h - 26}" text-anchor="middle">{v:g}x</text>')
     colors = {"yes": "#2e9e44", "no": "#d33c2c", "noise": "#e0a030", "—": "#8a8a8a"}
-    for i, r in enumerate(rows):
-        y = top + i * (bar_h + gap)
+    y = top - bar_h - gap
+    group = None
+    for r in rows:
+        if r.group != group:
+            group = r.group
+            y += bar_h + gap
+            o.append(f'<text x="10" y="{y + bar_h - 3}" font-weight="bold">{esc(group)}</text>')
+            o.append(f'<line x1="10" y1="{y + bar_h + 1}" x2="{W - 10}" y2="{y + bar_h + 1}" stroke="#bbb"/>')
+        y += bar_h + gap
         v = r.verdict()
         label = f"{r.workload}: {r.figure}"
-        if len(label) > 70:
-            label = label[:69] + "…"
+        if len(label) > 80:
+            label = label[:79] + "…"
         o.append(f'<text x="{left - 8}" y="{y + bar_h - 3}" text-anchor="end">{esc(label)}</text>')
         x0, x1 = sorted((x(1.0), x(r.ratio)))
         o.append(f'<rect x="{x0:.1f}" y="{y}" width="{max(x1 - x0, 1):.1f}" height="{bar_h}" '
@@ -539,12 +596,14 @@ def markdown(meta, breakdown, mode):
              "headers and linked by SONAME (`-levent` / `-levent_core`). The *same binary* runs "
              "against the system libevent and against event_rs by setting "
              "`LD_LIBRARY_PATH` to our shim directory (checked with `ldd` before measuring), back to "
-             "back, alternating which goes first. Wall-clock rows: median of each side over the runs, "
-             "and the median of the per-run ratios event_rs/libevent with min–max. "
+             "back, alternating which goes first. Timed rows (wall clock for (1); CPU time of the process "
+             "or thread for (2) and evbuffer, which counts other processes on the machine less): "
+             "median of each side over the runs, and the median of the per-run ratios "
+             "event_rs/libevent with min–max. "
              "**Every ratio is of a cost** (time, instructions, bytes, syscalls): below 1.0x means "
              "event_rs is better. Callgrind rows are instruction counts under "
              "`valgrind --tool=callgrind` (one run each; repeatable to about 0.5%) and are the "
-             "primary figure. The wall-clock figures are noisy: the machine has 2 cores and was "
+             "primary figure. The timed figures are noisy: the machine has 2 cores and was "
              "shared with other builds while this ran, so read their min–max, not just the median. "
              "`met?`: *yes*; *no*; *noise* = the median misses but the best run meets the target.")
     L.append("")
@@ -559,14 +618,15 @@ def markdown(meta, breakdown, mode):
                  f"{r.target_text()} | {r.verdict()} |")
     L.append("")
     if breakdown:
-        L.append("**Syscalls per round** of `bench n=1000 a=100 w=1000` (strace -c -f, a 6-round run "
-                 "minus a 1-round run, divided by 5; a round is the event re-add plus 1,100 callbacks):")
+        L.append("**Syscalls per round** (strace -c -f; a 6-round run minus a 1-round run, divided "
+                 "by 5; a round is bench.c's re-add of every event plus n+a callbacks):")
         L.append("")
-        for lib, name in (("sys", "libevent"), ("rs", "event_rs"), ("floor", "raw epoll")):
-            b = breakdown.get(lib)
-            if b:
-                parts = ", ".join(f"{k} {v:.0f}" for k, v in b["per_round"].items())
-                L.append(f"- {name}: {parts}; {b['iters_per_round']:.1f} loop iterations per round")
+        for w, libs in breakdown.items():
+            for lib, name in (("sys", "libevent"), ("rs", "event_rs"), ("floor", "raw epoll")):
+                b = libs.get(lib)
+                if b:
+                    parts = ", ".join(f"{k} {v:.0f}" for k, v in b["per_round"].items())
+                    L.append(f"- {w}, {name}: {parts}; {b['iters_per_round']:.1f} loop iterations")
         L.append("")
     notes = [
         "(1) `bench_fds.c` is libevent's `test/bench.c` algorithm written here: N socketpairs with "
@@ -587,8 +647,10 @@ def markdown(meta, breakdown, mode):
         "timeouts in [0, 20 ms), so that under valgrind every timer has expired before dispatch.",
         "(6) The callgrind `whole program` count of bench n=1000 a=100 is the figure the issue's "
         "27.3 M refers to; `run_rounds()` excludes start-up, dynamic linking and socketpair creation.",
-        "evbuffer: `bench_evbuffer.c`, each case timed in one process with clock_gettime; the value "
-        "is the median of the batches in a run. Target (issue 4): no operation slower than "
+        "evbuffer: `bench_evbuffer.c`, each case timed in one process with "
+        "clock_gettime(CLOCK_THREAD_CPUTIME_ID) (BENCH_CLOCK=monotonic for wall clock); the value "
+        "is the median of the batches in a run; io_* move the bytes through a non-blocking "
+        "socketpair with evbuffer_write and evbuffer_read. Target (issue 4): no operation slower than "
         "libevent; small adds and drains at least 1.5x faster (≤ 0.667x the time).",
     ]
     if mode == "all":

@@ -17,6 +17,16 @@ extern "C" {
 
 struct bufferevent;
 
+/*
+ A socket bufferevent on the current base (the one `event_init` made)
+ with its callbacks set; writing is enabled, reading is not.
+ */
+EVENT2_EXPORT_SYMBOL struct bufferevent *bufferevent_new(evutil_socket_t fd, bufferevent_data_cb readcb, bufferevent_data_cb writecb, bufferevent_event_cb errorcb, void *cbarg);
+
+/*
+ Read and write timeouts in whole seconds (0: none).
+ */
+EVENT2_EXPORT_SYMBOL void bufferevent_settimeout(struct bufferevent *bufev, int timeout_read, int timeout_write);
 
 /* 1.x names of the BEV_EVENT_* bits. */
 #define EVBUFFER_READ		BEV_EVENT_READING

@@ -30,6 +30,52 @@ typedef void (*evconnlistener_errorcb)(struct evconnlistener *, void *);
 #define LEV_OPT_REUSEABLE_PORT		(1u<<7)
 #define LEV_OPT_BIND_IPV6ONLY		(1u<<8)
 
+/*
+ Accepts connections on the (non-blocking, bound) socket `fd`; `backlog`
+ 0 means it already listens, negative picks a default.
+ */
+EVENT2_EXPORT_SYMBOL struct evconnlistener *evconnlistener_new(struct event_base *base, evconnlistener_cb cb, void *ptr, unsigned int flags, int backlog, evutil_socket_t fd);
+
+/*
+ Makes, binds and listens on a socket for `sa`, then accepts on it.
+ */
+EVENT2_EXPORT_SYMBOL struct evconnlistener *evconnlistener_new_bind(struct event_base *base, evconnlistener_cb cb, void *ptr, unsigned int flags, int backlog, const struct sockaddr *sa, int socklen);
+
+/*
+ Stops accepting and frees the listener (closing the socket with
+ LEV_OPT_CLOSE_ON_FREE); safe from inside its own callback.
+ */
+EVENT2_EXPORT_SYMBOL void evconnlistener_free(struct evconnlistener *lev);
+
+/*
+ Starts (again) accepting.
+ */
+EVENT2_EXPORT_SYMBOL int evconnlistener_enable(struct evconnlistener *lev);
+
+/*
+ Stops accepting for now.
+ */
+EVENT2_EXPORT_SYMBOL int evconnlistener_disable(struct evconnlistener *lev);
+
+/*
+ The listener's base.
+ */
+EVENT2_EXPORT_SYMBOL struct event_base *evconnlistener_get_base(struct evconnlistener *lev);
+
+/*
+ The listening socket.
+ */
+EVENT2_EXPORT_SYMBOL evutil_socket_t evconnlistener_get_fd(struct evconnlistener *lev);
+
+/*
+ Changes the accept callback and its argument.
+ */
+EVENT2_EXPORT_SYMBOL void evconnlistener_set_cb(struct evconnlistener *lev, evconnlistener_cb cb, void *arg);
+
+/*
+ Sets the callback for accept errors (it gets the accept callback's argument).
+ */
+EVENT2_EXPORT_SYMBOL void evconnlistener_set_error_cb(struct evconnlistener *lev, evconnlistener_errorcb errorcb);
 
 #ifdef __cplusplus
 }

@@ -47,3 +47,20 @@ pub type evutil_addrinfo = libc::addrinfo;
 pub type evutil_monotonic_timer = crate::util::time::MonotonicTimer;
 pub type tm = libc::tm;
 pub type ev_int64_t = i64;
+
+// bufferevent (event2/bufferevent.h, bufferevent_struct.h, bufferevent_compat.h).
+pub type bufferevent = crate::bufferevent::Bufferevent;
+pub type bufferevent_data_cb = crate::bufferevent::DataCb;
+pub type bufferevent_event_cb = crate::bufferevent::EventCb;
+pub type bufferevent_filter_cb = crate::bufferevent::filter::FilterCb;
+/// `enum bufferevent_flush_mode` (an int-sized C enum).
+pub type bufferevent_flush_mode = libc::c_int;
+pub type ev_token_bucket_cfg = crate::bufferevent::ratelimit::TokenBucketCfg;
+pub type bufferevent_rate_limit_group = crate::bufferevent::ratelimit::Group;
+/// `struct evdns_base`: opaque here (no evdns yet).
+pub enum evdns_base {}
+
+// evconnlistener (event2/listener.h).
+pub type evconnlistener = crate::listener::Listener;
+pub type evconnlistener_cb = crate::listener::ListenerCb;
+pub type evconnlistener_errorcb = crate::listener::ListenerErrCb;
