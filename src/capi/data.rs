@@ -86,10 +86,13 @@ pub static mut evthread_lock_fns_: EvthreadLockCallbacks = EvthreadLockCallbacks
 #[no_mangle]
 pub static mut evthread_cond_fns_: EvthreadConditionCallbacks = EvthreadConditionCallbacks::EMPTY;
 
-/// The address the dynamic linker resolves `name` to, or `own` when it is
-/// not in the dynamic symbol table (a static link).
-fn resolve<T>(cell: &OnceCell<usize>, name: &CStr, own: *mut T) -> *mut T {
+/// The address the dynamic linker resolves `name` (NUL-terminated) to, or
+/// `own` when it is not in the dynamic symbol table (a static link).
+/// Looked up once; later calls cost one load.
+#[inline]
+fn resolve<T>(cell: &OnceCell<usize>, name: &'static [u8], own: *mut T) -> *mut T {
     *cell.get_or_init(|| {
+        let name = CStr::from_bytes_with_nul(name).expect("NUL-terminated");
         // SAFETY: dlsym with RTLD_DEFAULT and a valid C string.
         let p = unsafe { libc::dlsym(libc::RTLD_DEFAULT, name.as_ptr()) };
         if p.is_null() {
@@ -102,11 +105,11 @@ fn resolve<T>(cell: &OnceCell<usize>, name: &CStr, own: *mut T) -> *mut T {
 
 macro_rules! resolved {
     ($fn:ident, $sym:ident, $ty:ty) => {
+        #[inline]
         pub fn $fn() -> *mut $ty {
             static CELL: OnceCell<usize> = OnceCell::new();
-            let name = concat!(stringify!($sym), "\0").as_bytes();
             // Only the address of the static is taken, never a reference.
-            resolve(&CELL, CStr::from_bytes_with_nul(name).expect("NUL-terminated"), ptr::addr_of_mut!($sym))
+            resolve(&CELL, concat!(stringify!($sym), "\0").as_bytes(), ptr::addr_of_mut!($sym))
         }
     };
 }

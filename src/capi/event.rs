@@ -427,8 +427,12 @@ pub unsafe extern "C" fn event_pending(ev: *const event, events: c_short, tv: *m
         return 0;
     }
     debug::assert_is_setup(ev);
-    // SAFETY: as above.
-    let e = unsafe { &*ev };
+    // SAFETY: as above; the flags are read under the base's lock, since the
+    // loop (maybe in another thread) changes them.
+    unsafe { base::with_lock((*ev).base, |b| pending_locked(b, &*ev, events, tv)) }
+}
+
+fn pending_locked(b: &EventBase, e: &Event, events: c_short, tv: *mut timeval) -> c_int {
     let f = e.callback.flags;
     let mut flags: c_short = 0;
     if f & EVLIST_INSERTED != 0 {
@@ -442,8 +446,8 @@ pub unsafe extern "C" fn event_pending(ev: *const event, events: c_short, tv: *m
     }
     let events = events & (EV_TIMEOUT | EV_IO_MASK | EV_SIGNAL);
     if !tv.is_null() && flags & events & EV_TIMEOUT != 0 {
-        // SAFETY: tv is writable; a pending timeout means the base is live.
-        unsafe { *tv = (*e.base).timeout_as_wall(e) };
+        // SAFETY: tv is writable (caller's contract).
+        unsafe { *tv = b.timeout_as_wall(e) };
     }
     (flags & events) as c_int
 }

@@ -280,10 +280,11 @@ impl EventBase {
                 break;
             }
         }
-        let Some(backend) = backend else {
+        let Some(mut backend) = backend else {
             log::warnx("event_base_new_with_config: no event mechanism available");
             return None;
         };
+        backend.set_precise(flags & EVENT_BASE_FLAG_PRECISE_TIMER != 0);
         let changelist = flags & EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST != 0
             || (check_env && env_set("EVENT_EPOLL_USE_CHANGELIST"));
         let method_name = if changelist && backend.name() == c"epoll" { c"epoll (with changelist)" } else { backend.name() };
@@ -2136,7 +2137,10 @@ pub fn reinit(&mut self) -> c_int {
         let m = METHODS.iter().find(|m| m.name == name).expect("known method");
         b.backend = None;
         match (m.new)() {
-            Some(be) => b.backend = Some(be),
+            Some(mut be) => {
+                be.set_precise(b.flags & EVENT_BASE_FLAG_PRECISE_TIMER != 0);
+                b.backend = Some(be)
+            }
             None => {
                 log::warnx("event_reinit: could not reinitialize event mechanism");
                 return -1;

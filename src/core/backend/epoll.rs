@@ -30,6 +30,9 @@ pub struct Epoll {
     state: Vec<u8>,
     events: Vec<epoll_event>,
     pid: libc::pid_t,
+    /// Wait with epoll_pwait2's nanosecond timeout (until the kernel says
+    /// it has none).
+    precise: bool,
 }
 
 fn to_epoll(ev: c_short) -> u32 {
@@ -70,6 +73,7 @@ impl Epoll {
             events: vec![unsafe { std::mem::zeroed() }; INITIAL_EVENTS],
             // SAFETY: getpid has no preconditions.
             pid: unsafe { libc::getpid() },
+            precise: false,
         }))
     }
 
@@ -189,8 +193,23 @@ impl Backend for Epoll {
         self.flush_changes();
         let ms = super::timeout_ms(timeout);
         let (epfd, buf, len) = (self.epfd, self.events.as_mut_ptr(), self.events.len() as c_int);
-        // SAFETY: `events` has `len` writable slots and only dispatch uses it.
-        let n = super::unlocked(lock, || unsafe { libc::epoll_wait(epfd, buf, len, ms) });
+        let n = match timeout {
+            Some(us) if self.precise => {
+                let ts = super::timeout_ts(us);
+                // SAFETY: `events` has `len` writable slots and only dispatch
+                // uses it; `ts` outlives the call; no signal mask.
+                let n = super::unlocked(lock, || unsafe {
+                    libc::syscall(libc::SYS_epoll_pwait2, epfd, buf, len, &ts as *const libc::timespec, 0usize, 0usize)
+                }) as c_int;
+                if n < 0 && errno() == libc::ENOSYS {
+                    self.precise = false;
+                    return Ok(());
+                }
+                n
+            }
+            // SAFETY: as above.
+            _ => super::unlocked(lock, || unsafe { libc::epoll_wait(epfd, buf, len, ms) }),
+        };
         if n < 0 {
             if errno() == libc::EINTR {
                 return Ok(());
@@ -225,6 +244,10 @@ impl Backend for Epoll {
             self.events.resize(len, unsafe { std::mem::zeroed() });
         }
         Ok(())
+    }
+
+    fn set_precise(&mut self, on: bool) {
+        self.precise = on;
     }
 
     fn need_reinit(&self) -> bool {

@@ -41,6 +41,9 @@ pub trait Backend {
     fn dispatch(&mut self, timeout: Option<Micros>, out: &mut Vec<Ready>, lock: *mut c_void) -> Result<(), ()>;
     /// Whether the kernel object must be rebuilt after `fork()`.
     fn need_reinit(&self) -> bool;
+    /// Wait with microsecond precision instead of whole milliseconds
+    /// (`EVENT_BASE_FLAG_PRECISE_TIMER`); backends already precise ignore it.
+    fn set_precise(&mut self, _on: bool) {}
 }
 
 /// A constructor per method, in libevent's order of preference.
@@ -69,6 +72,12 @@ pub fn timeout_ms(timeout: Option<Micros>) -> c_int {
 /// `errno` of the last failed call.
 pub fn errno() -> c_int {
     std::io::Error::last_os_error().raw_os_error().unwrap_or(0)
+}
+
+/// A relative timeout as a timespec for the precise waits.
+pub fn timeout_ts(us: Micros) -> libc::timespec {
+    let us = us.max(0);
+    libc::timespec { tv_sec: us / 1_000_000, tv_nsec: (us % 1_000_000) * 1000 }
 }
 
 /// Runs a blocking syscall with the base's lock released.

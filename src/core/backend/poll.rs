@@ -22,6 +22,8 @@ pub struct Poll {
     nval_seen: Vec<c_int>,
     /// The copy handed to poll(2).
     polled: Vec<pollfd>,
+    /// Wait with ppoll's nanosecond timeout.
+    precise: bool,
 }
 
 fn to_poll(ev: c_short) -> c_short {
@@ -40,7 +42,7 @@ fn to_poll(ev: c_short) -> c_short {
 
 impl Poll {
     pub fn new_boxed() -> Option<Box<dyn Backend>> {
-        Some(Box::new(Poll { fds: Vec::new(), pos: Vec::new(), nval: Vec::new(), nval_seen: Vec::new(), polled: Vec::new() }))
+        Some(Box::new(Poll { fds: Vec::new(), pos: Vec::new(), nval: Vec::new(), nval_seen: Vec::new(), polled: Vec::new(), precise: false }))
     }
 }
 
@@ -101,8 +103,16 @@ impl Backend for Poll {
         self.polled.extend_from_slice(&self.fds);
         let ms = super::timeout_ms(timeout);
         let (buf, len) = (self.polled.as_mut_ptr(), self.polled.len() as libc::nfds_t);
-        // SAFETY: `polled` is a valid array of `len` pollfds used only here.
-        let n = super::unlocked(lock, || unsafe { libc::poll(buf, len, ms) });
+        let n = match timeout {
+            Some(us) if self.precise => {
+                let ts = super::timeout_ts(us);
+                // SAFETY: `polled` is a valid array of `len` pollfds used only
+                // here; `ts` outlives the call.
+                super::unlocked(lock, || unsafe { libc::ppoll(buf, len, &ts, std::ptr::null()) })
+            }
+            // SAFETY: as above.
+            _ => super::unlocked(lock, || unsafe { libc::poll(buf, len, ms) }),
+        };
         if n < 0 {
             if errno() == libc::EINTR {
                 return Ok(());
@@ -143,6 +153,10 @@ impl Backend for Poll {
             }
         }
         Ok(())
+    }
+
+    fn set_precise(&mut self, on: bool) {
+        self.precise = on;
     }
 
     fn need_reinit(&self) -> bool {
