@@ -73,7 +73,8 @@ unsafe fn lock(lev: *mut Listener) {
     // SAFETY: caller's contract.
     let l = unsafe { (*lev).lock };
     if !l.is_null() {
-        thread::lock(l, 0);
+        // SAFETY: the lock came from alloc_lock and lives as long as its owner.
+        unsafe { thread::lock(l, 0) };
     }
 }
 
@@ -83,7 +84,8 @@ unsafe fn unlock(lev: *mut Listener) {
     // SAFETY: caller's contract.
     let l = unsafe { (*lev).lock };
     if !l.is_null() {
-        thread::unlock(l, 0);
+        // SAFETY: the lock came from alloc_lock and this thread holds it.
+        unsafe { thread::unlock(l, 0) };
     }
 }
 

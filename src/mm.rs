@@ -67,7 +67,9 @@ pub fn calloc(count: usize, size: usize) -> *mut c_void {
     p
 }
 
-pub fn realloc(p: *mut c_void, n: usize) -> *mut c_void {
+/// # Safety
+/// `p` is null or came from this module's allocation functions.
+pub unsafe fn realloc(p: *mut c_void, n: usize) -> *mut c_void {
     let r = REALLOC.load(Ordering::Acquire);
     if r != 0 {
         // SAFETY: REALLOC holds 0 or a ReallocFn.
@@ -78,7 +80,10 @@ pub fn realloc(p: *mut c_void, n: usize) -> *mut c_void {
     }
 }
 
-pub fn free(p: *mut c_void) {
+/// # Safety
+/// `p` is null or came from this module's allocation functions, and is not
+/// used afterwards.
+pub unsafe fn free(p: *mut c_void) {
     if p.is_null() {
         return;
     }
@@ -131,7 +136,8 @@ unsafe impl std::alloc::GlobalAlloc for CAllocator {
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
         if layout.align() <= MALLOC_ALIGN {
-            free(ptr.cast());
+            // SAFETY: the pointer came from this library's allocator and is dropped here.
+            unsafe { free(ptr.cast()) };
         } else {
             // SAFETY: over-aligned blocks come from posix_memalign.
             unsafe { libc::free(ptr.cast()) }
@@ -139,7 +145,8 @@ unsafe impl std::alloc::GlobalAlloc for CAllocator {
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new: usize) -> *mut u8 {
         if layout.align() <= MALLOC_ALIGN {
-            realloc(ptr.cast(), new.max(1)).cast()
+            // SAFETY: the pointer came from this library's allocator.
+            unsafe { realloc(ptr.cast(), new.max(1)) }.cast()
         } else {
             // SAFETY: the layout built from the old one is valid for `new`.
             unsafe {

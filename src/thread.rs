@@ -171,7 +171,9 @@ pub fn alloc_lock(locktype: c_uint) -> *mut c_void {
     lock_table().alloc.map_or(ptr::null_mut(), |f| unsafe { f(locktype) })
 }
 
-pub fn free_lock(lock: *mut c_void, locktype: c_uint) {
+/// # Safety
+/// `lock` is null or came from `alloc_lock`, is not held, and is not used afterwards.
+pub unsafe fn free_lock(lock: *mut c_void, locktype: c_uint) {
     if let (false, Some(f)) = (lock.is_null(), lock_table().free) {
         // SAFETY: `lock` came from alloc_lock.
         unsafe { f(lock, locktype) }
@@ -179,7 +181,10 @@ pub fn free_lock(lock: *mut c_void, locktype: c_uint) {
 }
 
 /// Acquires `lock` (no-op for null).
-pub fn lock(lock: *mut c_void, mode: c_uint) {
+///
+/// # Safety
+/// `lock` is null or came from `alloc_lock` and is not freed.
+pub unsafe fn lock(lock: *mut c_void, mode: c_uint) {
     if let (false, Some(f)) = (lock.is_null(), lock_table().lock) {
         // SAFETY: `lock` came from alloc_lock.
         unsafe { f(mode, lock) };
@@ -187,7 +192,10 @@ pub fn lock(lock: *mut c_void, mode: c_uint) {
 }
 
 /// Releases `lock` (no-op for null).
-pub fn unlock(lock: *mut c_void, mode: c_uint) {
+///
+/// # Safety
+/// `lock` is null or came from `alloc_lock` and is held by this thread.
+pub unsafe fn unlock(lock: *mut c_void, mode: c_uint) {
     if let (false, Some(f)) = (lock.is_null(), lock_table().unlock) {
         // SAFETY: `lock` came from alloc_lock.
         unsafe { f(mode, lock) };
@@ -200,7 +208,9 @@ pub fn alloc_cond() -> *mut c_void {
     cond_table().alloc_condition.map_or(ptr::null_mut(), |f| unsafe { f(0) })
 }
 
-pub fn free_cond(cond: *mut c_void) {
+/// # Safety
+/// `cond` is null or came from `alloc_cond` and is not used afterwards.
+pub unsafe fn free_cond(cond: *mut c_void) {
     if let (false, Some(f)) = (cond.is_null(), cond_table().free_condition) {
         // SAFETY: `cond` came from alloc_cond.
         unsafe { f(cond) }
@@ -208,7 +218,10 @@ pub fn free_cond(cond: *mut c_void) {
 }
 
 /// Wakes every waiter of `cond`.
-pub fn broadcast(cond: *mut c_void) {
+///
+/// # Safety
+/// `cond` is null or came from `alloc_cond`.
+pub unsafe fn broadcast(cond: *mut c_void) {
     if let (false, Some(f)) = (cond.is_null(), cond_table().signal_condition) {
         // SAFETY: `cond` came from alloc_cond.
         unsafe { f(cond, 1) };
@@ -216,7 +229,10 @@ pub fn broadcast(cond: *mut c_void) {
 }
 
 /// Waits on `cond`, releasing `lock` meanwhile.
-pub fn wait(cond: *mut c_void, lock: *mut c_void) {
+///
+/// # Safety
+/// `cond` and `lock` are null or came from `alloc_cond`/`alloc_lock`; the lock is held.
+pub unsafe fn wait(cond: *mut c_void, lock: *mut c_void) {
     if let (false, false, Some(f)) = (cond.is_null(), lock.is_null(), cond_table().wait_condition) {
         // SAFETY: both came from our allocators; the lock is held.
         unsafe { f(cond, lock, ptr::null()) };
@@ -464,7 +480,8 @@ unsafe extern "C" fn debug_cond_wait(cond: *mut c_void, lock: *mut c_void, tv: *
     // SAFETY: `lock` came from debug_lock_alloc.
     let l = unsafe { &mut *lock.cast::<DebugLock>() };
     assert_or_die(l.signature == DEBUG_LOCK_SIG, "waiting with something that is not a lock");
-    assert_or_die(is_debug_lock_held(lock), "waiting without holding the lock");
+    // SAFETY: lock debugging is on, so the lock is a debugging lock.
+    assert_or_die(unsafe { is_debug_lock_held(lock) }, "waiting without holding the lock");
     mark_unlocked(l);
     let real_wait = originals().cond.wait_condition;
     // SAFETY: the program's wait function, on its own lock.
@@ -501,14 +518,20 @@ pub fn lock_debugging_enabled() -> bool {
 
 /// `evthread_is_debug_lock_held_`: 1 if held (by this thread, when thread
 /// ids are known).
-pub fn is_debug_lock_held(lock: *mut c_void) -> bool {
+///
+/// # Safety
+/// `lock` came from the debugging allocator.
+pub unsafe fn is_debug_lock_held(lock: *mut c_void) -> bool {
     // SAFETY: `lock` came from debug_lock_alloc.
     let l = unsafe { &*lock.cast::<DebugLock>() };
     l.count > 0 && (!have_id_fn() || l.held_by == current_id())
 }
 
 /// `evthread_debug_get_real_lock_`.
-pub fn debug_real_lock(lock: *mut c_void) -> *mut c_void {
+///
+/// # Safety
+/// `lock` came from the debugging allocator.
+pub unsafe fn debug_real_lock(lock: *mut c_void) -> *mut c_void {
     // SAFETY: `lock` came from debug_lock_alloc.
     unsafe { (*lock.cast::<DebugLock>()).real }
 }

@@ -13,7 +13,9 @@ to ~0.5%), syscall counts from strace -c -f.
 All ratios are "event_rs / libevent" of a cost (time, instructions, bytes,
 syscalls): below 1.0 means event_rs is better.
 
-Modes: `all` (make bench) and `evbuffer` (make bench-evbuffer).
+Modes: `all` (make bench), `evbuffer` (make bench-evbuffer) and `net`
+(make bench-net: workloads (3)-(5), echo server net_server.c on either library
+against the raw-epoll load client net_client.c).
 """
 import argparse
 import datetime
@@ -190,23 +192,32 @@ def fmt_val(v, unit):
         if v >= 1e4:
             return f"{v / 1e3:.1f} k Ir"
         return f"{v:.0f} Ir"
+    if unit == "rt":      # ns per round trip, shown with the rate
+        return f"{v / 1e3:.2f} µs ({1e6 / v:.1f} k rt/s)"
+    if unit == "MB":      # ms per MB, shown with the rate
+        return f"{v:.2f} ms ({1e3 / v:.0f} MB/s)"
+    if unit == "B":
+        return f"{v:.0f} B"
     if unit == "calls":
         return f"{v:.0f}" if v >= 100 else f"{v:.2f}"
     return f"{v:g} {unit}"
 
 
 # --------------------------------------------------------------- paired runs
-def paired(rows_keys, argv, runs, floor_argv=None, timeout=300, label="", parser=parse_results):
+def paired(rows_keys, argv, runs, floor_argv=None, timeout=300, label="", parser=parse_results,
+           runner=None):
     """Run argv against both libraries `runs` times, alternating the order.
 
     rows_keys: list of (Row, result_key).  floor_argv: a library-free program
-    (raw epoll) run in the same rotation, its value stored in row.floor."""
+    (raw epoll) run in the same rotation, its value stored in row.floor.
+    runner: replaces run_prog (the network workloads use net_run)."""
+    runner = runner or run_prog
     for i in range(runs):
         order = ["sys", "rs"] if i % 2 == 0 else ["rs", "sys"]
         res = {}
         try:
             for lib in order:
-                res[lib] = run_prog(lib, argv, timeout=timeout, parser=parser)
+                res[lib] = runner(lib, argv, timeout=timeout, parser=parser)
             if floor_argv:
                 res["floor"] = run_prog("sys", floor_argv, timeout=timeout)
         except RunFailed as e:
@@ -344,14 +355,8 @@ def strace_rows(n, a, rounds, breakdown):
 
 # --------------------------------------------------------------- workloads
 PENDING = [
-    # Hooks for the workloads that need bufferevent/evconnlistener (issue 5+).
-    # To add one: write capi-tests/bench/<prog>.c (built by run.sh's PROGS
-    # list), then replace its entry here by a paired(...) call in run_core().
-    ("(3) echo ping-pong, 1,000 connections", "round trips/s (as time per round trip)", ("<=", 1 / 1.5)),
-    ("(3) echo ping-pong", "syscalls per round trip", ("<=", 1.0)),
-    ("(3) echo ping-pong", "callgrind Ir per round trip", None),
-    ("(4) bulk echo, 4 connections", "MB/s (as time per MB)", ("<=", 1 / 3)),
-    ("(5) idle connections, 10,000", "memory per idle connection", ("<=", 0.5)),
+    # Hooks for workloads not measured yet: (group, figure, target).  Each entry
+    # becomes a `pending` row of the table in `all` mode.
 ]
 
 
@@ -493,6 +498,252 @@ def run_evbuffer():
     log("callgrind evbuffer (Ir/op): " + ", ".join(shown))
 
 
+# --------------------------------------------------------------- network (3)-(5)
+NET_BREAKDOWN = {}    # strace per-round-trip syscall breakdown of (3), for the notes
+NET_INFO = {}         # facts for the notes (sizes, durations)
+
+
+def _read_line(fd, deadline):
+    """One line from a pipe fd, or None at the deadline."""
+    import select
+    buf = b""
+    while not buf.endswith(b"\n"):
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return None
+        r, _, _ = select.select([fd], [], [], left)
+        if not r:
+            return None
+        ch = os.read(fd, 1)
+        if not ch:
+            return None
+        buf += ch
+    return buf.decode(errors="replace").strip()
+
+
+def _maps_impl(pid):
+    """Which libevent the process `pid` has mapped: event_rs, libevent or '?'."""
+    try:
+        maps = open(f"/proc/{pid}/maps").read()
+    except OSError:
+        return "?"
+    if "libevent_rs.so" in maps:
+        return "event_rs"
+    if re.search(r"/libevent(_core)?-2\.1\.so\.7", maps):
+        return "libevent"
+    return "?"
+
+
+def net_run(lib, client_args, timeout=90, parser=None, wrap=None):
+    """One network measurement: start net_server on `lib` (optionally under
+    `wrap`, e.g. strace or valgrind), wait for its PORT line, check from
+    /proc/PID/maps which library it loaded, run net_client against it, then
+    let the server exit (-x: when the last connection closes) or kill it.
+    Returns the client's RESULT dict plus the server's as server.<key>."""
+    want = {"sys": "libevent", "rs": "event_rs"}[lib]
+    cmd = (wrap or []) + [bin_("net_server"), "-x", "-t", str(int(timeout))]
+    t = time.monotonic()
+    srv = subprocess.Popen(cmd, env=env_for(lib), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           start_new_session=True)
+    try:
+        line = _read_line(srv.stdout.fileno(), time.monotonic() + (60 if wrap else 15))
+        if not line or not line.startswith("PORT "):
+            raise RunFailed(f"{lib}: net_server did not report its port ({line!r}): {' '.join(cmd)}")
+        port = line.split()[1]
+        pid = srv.pid
+        if not wrap:
+            got = _maps_impl(pid)
+            if got != want:
+                raise RunFailed(f"{lib}: /proc/{pid}/maps of net_server shows {got}, not {want}")
+        ccmd = [bin_("net_client"), "-p", port, "-P", str(pid)] + client_args
+        try:
+            p = subprocess.run(ccmd, env=env_for("sys"), capture_output=True, text=True,
+                               timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise RunFailed(f"{lib}: net_client timeout after {timeout}s: {' '.join(ccmd)}")
+        res = parse_results(p.stdout)
+        if p.returncode != 0 or res.get("failures", 0):
+            tail = (p.stderr or p.stdout).strip().splitlines()[-3:]
+            raise RunFailed(f"{lib}: net_client exit {p.returncode}: {' '.join(ccmd)}: {' | '.join(tail)}")
+        try:
+            out, err = srv.communicate(timeout=60 if wrap else 15)
+        except subprocess.TimeoutExpired:
+            raise RunFailed(f"{lib}: net_server did not exit after the client closed its connections")
+        sres = parse_results(out.decode(errors="replace"))
+        if srv.returncode != 0 or sres.get("failures", 0):
+            tail = err.decode(errors="replace").strip().splitlines()[-3:]
+            raise RunFailed(f"{lib}: net_server exit {srv.returncode}: {' | '.join(tail)}")
+        if sres.get("impl") != want:
+            raise RunFailed(f"{lib}: net_server reports it loaded {sres.get('impl')}, not {want}")
+        for k, v in sres.items():
+            res[f"server.{k}"] = v
+        res["_wall_s"] = time.monotonic() - t
+        return res
+    finally:
+        if srv.poll() is None:
+            try:
+                os.killpg(srv.pid, 9)
+            except ProcessLookupError:
+                pass
+            srv.wait()
+
+
+def net_strace_callgrind(pp_conns, q):
+    """(7) server syscalls per round trip (strace -c -f) and (6) server
+    instructions per round trip (callgrind) for the ping-pong: the difference
+    between a run of k2 and one of k1 round trips per connection, so that
+    start-up, accepts and teardown cancel out."""
+    k1, k2 = (1, 5) if q else (2, 12)
+    n_rt = (k2 - k1) * pp_conns
+    w = f"echo ping-pong, {pp_conns:,} connections"
+    if not A.no_strace:
+        row = add_row("(7) syscalls", w, "server syscalls per round trip", "calls", ("<=", 1.0))
+        row.kind = "count"
+        vals = {}
+        try:
+            for lib in ("sys", "rs"):
+                calls = []
+                for k in (k1, k2):
+                    out = os.path.join(A.outdir, f"strace.net.{lib}.{k}")
+                    net_run(lib, ["-m", "pingpong", "-c", str(pp_conns), "-k", str(k)], timeout=120,
+                            wrap=["strace", "-c", "-f", "-o", out])
+                    c = {}
+                    with open(out) as f:
+                        for line in f:
+                            m = STRACE_LINE.match(line)
+                            if m and m.group(3) != "total":
+                                c[m.group(3)] = int(m.group(1))
+                    calls.append(c)
+                d = {k: calls[1].get(k, 0) - calls[0].get(k, 0) for k in set(calls[0]) | set(calls[1])}
+                vals[lib] = {k: v / n_rt for k, v in d.items() if v > 0}
+        except RunFailed as e:
+            log(f"FAILED strace net: {e}")
+            row.error = str(e)
+        else:
+            s, r = sum(vals["sys"].values()), sum(vals["rs"].values())
+            row.sys.append(s)
+            row.rs.append(r)
+            row.ratios.append(r / s)
+            NET_BREAKDOWN[w] = {lib: dict(sorted(v.items(), key=lambda kv: -kv[1]))
+                                for lib, v in vals.items()}
+            NET_INFO["strace"] = (k1, k2, n_rt)
+            log(f"strace {w}: per round trip " + "; ".join(
+                f"{lib}: " + ", ".join(f"{k} {v:.2f}" for k, v in NET_BREAKDOWN[w][lib].items())
+                for lib in ("sys", "rs")))
+    if not A.no_callgrind:
+        row = add_row("(6) callgrind", w, "server instructions per round trip", "Ir/op", None)
+        row.kind = "count"
+        vals = {}
+        try:
+            for lib in ("sys", "rs"):
+                tot = []
+                for k in (k1, k2):
+                    out = os.path.join(A.outdir, f"callgrind.net.{lib}.{k}")
+                    net_run(lib, ["-m", "pingpong", "-c", str(pp_conns), "-k", str(k)], timeout=180,
+                            wrap=["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}"])
+                    ir = None
+                    with open(out) as f:
+                        for line in f:
+                            if line.startswith("summary:") or line.startswith("totals:"):
+                                ir = float(line.split()[1])
+                    if ir is None:
+                        raise RunFailed(f"{lib}: no callgrind total in {out}")
+                    tot.append(ir)
+                vals[lib] = (tot[1] - tot[0]) / n_rt
+        except RunFailed as e:
+            log(f"FAILED callgrind net: {e}")
+            row.error = str(e)
+        else:
+            row.sys.append(vals["sys"])
+            row.rs.append(vals["rs"])
+            row.ratios.append(vals["rs"] / vals["sys"])
+            log(f"callgrind {w}: Ir per round trip {vals['sys']:.0f} vs {vals['rs']:.0f}")
+
+
+def run_net(meta):
+    """Workloads (3)-(5).  Targets: issue 5's in `net` mode (make bench-net:
+    round trips/s and MB/s at least libevent's, idle memory <= 0.8x), issue
+    7's stretch targets in `all` mode (make bench: 1.5x, 3x, 0.5x)."""
+    q = A.quick
+    runs = 3 if q else 7
+    dur = 1000 if q else 2000
+    warm = 300
+    pp_conns, bulk_conns = 1000, 4
+    idle_n = min(10000, max(100, int(meta.get("hardlimit", 20000)) - 64 - 200))
+    issue7 = A.mode == "all"
+    NET_INFO.update(runs=runs, dur=dur, warm=warm, idle_n=idle_n, pp_conns=pp_conns,
+                    bulk_conns=bulk_conns, issue=7 if issue7 else 5)
+
+    w = f"echo ping-pong, {pp_conns:,} connections, 64 B"
+    t_rt = add_row("(3) echo ping-pong", w, "time per round trip (1/throughput; rate in brackets)",
+                   "rt", ("<=", round(1 / 1.5, 3)) if issue7 else ("<=", 1.0))
+    cpu_rt = add_row("(3) echo ping-pong", w, "server CPU per round trip", "ns", None)
+    paired([(t_rt, "ns_per_rt"), (cpu_rt, "server_cpu_ns_per_rt")],
+           ["-m", "pingpong", "-c", str(pp_conns), "-s", "64", "-w", str(warm), "-d", str(dur)],
+           runs, timeout=90, label="echo ping-pong", runner=net_run)
+
+    w = f"bulk echo, {bulk_conns} connections"
+    t_mb = add_row("(4) bulk echo", w, "time per MB echoed (1/throughput; rate in brackets)", "MB",
+                   ("<=", round(1 / 3, 3)) if issue7 else ("<=", 1.0))
+    cpu_gb = add_row("(4) bulk echo", w, "server CPU per GB echoed", "s", None)
+    paired([(t_mb, "bulk_ms_per_mb"), (cpu_gb, "server_cpu_s_per_gb")],
+           ["-m", "bulk", "-c", str(bulk_conns), "-l", str(2 << 20), "-w", str(warm), "-d", str(dur)],
+           runs, timeout=90, label="bulk echo", runner=net_run)
+
+    w = f"idle connections, {idle_n:,}"
+    mem = add_row("(5) idle connections", w, "server RSS per idle connection", "B",
+                  ("<=", 0.5) if issue7 else ("<=", 0.8))
+    mem2 = add_row("(5) idle connections", w, "the same after one 1-byte echo each", "B", None)
+    paired([(mem, "bytes_per_idle_conn"), (mem2, "bytes_per_conn_after_echo")], ["-m", "idle", "-c", str(idle_n), "-W", "64"],
+           runs, timeout=90, label="idle connections", runner=net_run)
+
+    net_strace_callgrind(pp_conns, q)
+
+
+def net_notes():
+    i = NET_INFO
+    if not i:
+        return []
+    notes = [
+        f"(3)–(5) `net_server.c` is a plain libevent echo server: `evconnlistener_new_bind` on "
+        f"127.0.0.1 (backlog 4096), one socket bufferevent per connection (BEV_OPT_CLOSE_ON_FREE, "
+        f"TCP_NODELAY) whose read callback does `evbuffer_add_buffer(output, input)`. It is built "
+        f"once and run on either library; the harness checks `/proc/PID/maps` of the running "
+        f"server (and the server its own maps). The load comes from `net_client.c`, a separate "
+        f"raw-epoll process with no libevent, the same for both sides. Each side: {i['runs']} runs, "
+        f"alternating which goes first; each timed run warms up {i['warm']} ms and then counts for "
+        f"{i['dur']} ms. The server's CPU is read with `clock_getcpuclockid(server pid)` over the "
+        f"same window. With 2 cores the server has one to itself and is CPU bound, so time per "
+        f"round trip and server CPU per round trip move together.",
+        f"(3) {i['pp_conns']:,} connections, each with one 64-byte message in flight; the next is "
+        f"sent when the whole echo is back.",
+        f"(4) {i['bulk_conns']} connections, each keeping up to 2 MiB in flight (written as fast "
+        f"as the socket takes it, read back as it comes, echo spot-checked).",
+        f"(5) 64 warm-up connections echo one byte each (one-off growth: epoll and fd tables, "
+        f"malloc arenas), then the server's VmRSS is read; then {i['idle_n']:,} more connections "
+        f"are made without traffic and, once the server holds all their fds "
+        f"(`/proc/PID/fd`) and 200 ms later, VmRSS again: the figure is the difference divided "
+        f"by {i['idle_n']:,}. Then each of them echoes one byte (so every one has a working "
+        f"bufferevent that has read and written) and VmRSS is read a third time (second row; it "
+        f"includes what the allocator keeps from the transient read buffers of that burst, so it "
+        f"varies more). Kernel socket memory is not in RSS.",
+    ]
+    if "strace" in i:
+        k1, k2, n = i["strace"]
+        notes.append(f"(7)/(6) for (3): the server under `strace -c -f` and under callgrind, "
+                     f"a run of {k2} round trips per connection minus one of {k1}, divided by "
+                     f"the {n:,} round trips in between.")
+    if i["issue"] == 7:
+        notes.append("(3)–(5) targets here are issue 7's (round trips/s ≥ 1.5x, bulk MB/s ≥ 3x, "
+                     "idle memory ≤ 0.5x); `make bench-net` checks issue 5's (≥ 1.0x, ≥ 1.0x, "
+                     "≤ 0.8x).")
+    else:
+        notes.append("(3)–(5) targets are issue 5's (round trips/s and MB/s at least libevent's, "
+                     "idle memory ≤ 0.8x); issue 7's stretch targets (1.5x, 3x, 0.5x) are checked "
+                     "by the full `make bench`.")
+    return notes
+
+
 # --------------------------------------------------------------- output
 def write_svg(path, rows, title):
     rows = [r for r in rows if r.ratio is not None]
@@ -575,14 +826,19 @@ def floor_text(r):
     return fmt_val(f, r.unit) + rel
 
 
+MAKE_TARGET = {"all": "bench", "evbuffer": "bench-evbuffer", "net": "bench-net"}
+
+
 def markdown(meta, breakdown, mode):
     L = []
     if mode == "all":
         L.append("# Benchmarks: event_rs against libevent 2.1.12")
+    elif mode == "net":
+        L.append("# Network benchmarks: event_rs against libevent 2.1.12")
     else:
         L.append("# evbuffer benchmarks: event_rs against libevent 2.1.12")
     L.append("")
-    L.append(f"Generated by `capi-tests/bench/run.sh` (`make {'bench' if mode == 'all' else 'bench-evbuffer'}"
+    L.append(f"Generated by `capi-tests/bench/run.sh` (`make {MAKE_TARGET[mode]}"
              f"{' QUICK=1' if A.quick else ''}`) on {meta['date']}; do not edit by hand.")
     L.append("")
     L.append(f"- event_rs: `{meta['git']}`, libevent_rs.so sha256 `{meta['lib_sha']}` "
@@ -596,8 +852,9 @@ def markdown(meta, breakdown, mode):
              "headers and linked by SONAME (`-levent` / `-levent_core`). The *same binary* runs "
              "against the system libevent and against event_rs by setting "
              "`LD_LIBRARY_PATH` to our shim directory (checked with `ldd` before measuring), back to "
-             "back, alternating which goes first. Timed rows (wall clock for (1); CPU time of the process "
-             "or thread for (2) and evbuffer, which counts other processes on the machine less): "
+             "back, alternating which goes first. Timed rows (wall clock for (1), (3) and (4); CPU time "
+             "of the process or thread for (2) and evbuffer, which counts other processes on the "
+             "machine less; server CPU for (3) and (4) from its CPU clock): "
              "median of each side over the runs, and the median of the per-run ratios "
              "event_rs/libevent with min–max. "
              "**Every ratio is of a cost** (time, instructions, bytes, syscalls): below 1.0x means "
@@ -628,6 +885,16 @@ def markdown(meta, breakdown, mode):
                     parts = ", ".join(f"{k} {v:.0f}" for k, v in b["per_round"].items())
                     L.append(f"- {w}, {name}: {parts}; {b['iters_per_round']:.1f} loop iterations")
         L.append("")
+    if NET_BREAKDOWN:
+        L.append("**Server syscalls per round trip** of (3) (strace -c -f; see the notes):")
+        L.append("")
+        for w, libs in NET_BREAKDOWN.items():
+            for lib, name in (("sys", "libevent"), ("rs", "event_rs")):
+                b = libs.get(lib)
+                if b:
+                    parts = ", ".join(f"{k} {v:.2f}" for k, v in b.items() if v >= 0.005)
+                    L.append(f"- {w}, {name}: {parts}")
+        L.append("")
     notes = [
         "(1) `bench_fds.c` is libevent's `test/bench.c` algorithm written here: N socketpairs with "
         "persistent read events, re-added every round, A writes start A chains, W=N writes per "
@@ -653,9 +920,10 @@ def markdown(meta, breakdown, mode):
         "socketpair with evbuffer_write and evbuffer_read. Target (issue 4): no operation slower than "
         "libevent; small adds and drains at least 1.5x faster (≤ 0.667x the time).",
     ]
-    if mode == "all":
-        notes.append("(3)–(5) need bufferevent and evconnlistener; they are listed as pending and "
-                     "have hooks in `capi-tests/bench/harness.py` (`PENDING`).")
+    if mode == "net":
+        notes = []
+    if mode in ("all", "net"):
+        notes += net_notes()
     L.append("Notes:")
     L.append("")
     for n in notes:
@@ -676,7 +944,7 @@ def markdown(meta, breakdown, mode):
 def summary_line(mode):
     t = [r for r in ROWS if r.target and not r.pending]
     v = [r.verdict() for r in t]
-    head = (f"bench{'-evbuffer' if mode == 'evbuffer' else ''}{' (QUICK)' if A.quick else ''}: "
+    head = (f"{MAKE_TARGET[mode]}{' (QUICK)' if A.quick else ''}: "
             f"{v.count('yes')}/{len(t)} targets met, {v.count('noise')} within noise, "
             f"{v.count('no')} missed, {v.count('failed')} failed")
     keys = []
@@ -686,7 +954,8 @@ def summary_line(mode):
         if (r.group in ("(6) callgrind",) and "whole" in r.figure and "bench" in r.workload) or \
            (r.group == "(2) timers" and r.figure.startswith(("total CPU", "reschedule", "peak"))) or \
            (r.workload == "bench n=1000 a=100 w=1000" and r.group == "(1) many fds") or \
-           (r.group == "evbuffer" and "callgrind" not in r.figure and r.workload.endswith("add_drain_16")):
+           (r.group == "evbuffer" and "callgrind" not in r.figure and r.workload.endswith("add_drain_16")) or \
+           (r.group[:3] in ("(3)", "(4)", "(5)")):
             keys.append(f"{r.workload.split(',')[0]} {r.figure.split(' (')[0]} {r.ratio:.2f}x "
                         f"({r.target_text().replace(' ', '')})")
     return head + ("; " + "; ".join(keys) if keys else "")
@@ -695,7 +964,7 @@ def summary_line(mode):
 def main():
     global A
     ap = argparse.ArgumentParser()
-    ap.add_argument("mode", choices=["all", "evbuffer"])
+    ap.add_argument("mode", choices=["all", "evbuffer", "net"])
     ap.add_argument("--libdir", required=True)
     ap.add_argument("--bindir", required=True)
     ap.add_argument("--outdir", required=True)
@@ -713,9 +982,12 @@ def main():
         run_core(meta["big_n"])
         run_strace(breakdown)
         run_evbuffer()
+        run_net(meta)
         for w, fig, tgt in PENDING:
             r = add_row(w.split(" ")[0], w, fig, "", tgt)
             r.pending = True
+    elif A.mode == "net":
+        run_net(meta)
     else:
         run_evbuffer()
     meta["elapsed"] = time.monotonic() - t0
@@ -724,7 +996,7 @@ def main():
     os.makedirs(os.path.dirname(os.path.abspath(A.md)), exist_ok=True)
     with open(A.md, "w") as f:
         f.write(md)
-    write_svg(A.svg, ROWS, "event_rs / libevent 2.1.12" + (" — evbuffer" if A.mode == "evbuffer" else ""))
+    write_svg(A.svg, ROWS, "event_rs / libevent 2.1.12" + {"evbuffer": " — evbuffer", "net": " — network"}.get(A.mode, ""))
     with open(os.path.join(A.outdir, f"results-{A.mode}.json"), "w") as f:
         json.dump([{k: v for k, v in vars(r).items()} for r in ROWS], f, indent=1, default=str)
     with open(os.path.join(A.outdir, f"log-{A.mode}.txt"), "w") as f:

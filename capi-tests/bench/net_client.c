@@ -16,9 +16,11 @@
  *   checked against what was sent.
  * idle (5): W connections are made and echo one byte each (one-off growth:
  *   epoll and fd tables, malloc arenas), then the server's VmRSS is read; then
- *   c more connections each echo one byte (so every one has a bufferevent that
- *   has read and written), and after a 200 ms pause the server's VmRSS again:
- *   bytes per idle connection = delta / c.
+ *   c more connections are made, without traffic; once the server holds all
+ *   their fds (counted in /proc/SERVER_PID/fd) and after a 200 ms pause, its
+ *   VmRSS again: bytes per idle connection = delta / c.  Then each of the c
+ *   connections echoes one byte (proving every one has a working bufferevent),
+ *   and after another 200 ms VmRSS is read a third time ("after one echo").
  *
  * Everything is bounded: alarm(60) kills the client, and each phase has a
  * deadline.  At the end every connection is closed, which lets a server
@@ -28,6 +30,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
+#include <dirent.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -92,6 +95,22 @@ static long server_rss_kib(void)
 		if (!strncmp(line, "VmRSS:", 6)) { v = atol(line + 6); break; }
 	fclose(f);
 	return v;
+}
+
+static long server_fd_count(void)
+{
+	char path[64];
+	long n = 0;
+	struct dirent *d;
+	snprintf(path, sizeof path, "/proc/%d/fd", server_pid);
+	DIR *dir = opendir(path);
+	if (!dir)
+		return -1;
+	while ((d = readdir(dir)))
+		if (d->d_name[0] != '.')
+			n++;
+	closedir(dir);
+	return n;
 }
 
 static int connect_one(void)
@@ -372,28 +391,43 @@ static int echo_one_byte(int from, int to)
 
 static int run_idle(void)
 {
-	long rss0, rss1;
+	long rss0, rss1, rss2, fds0, fds;
 	int total = warm_conns + nconn;
-	struct timespec pause = { 0, 200000000 };
+	struct timespec pause = { 0, 200000000 }, tick = { 0, 5000000 };
+	uint64_t deadline;
 
 	open_conns(0, warm_conns);
 	if (echo_one_byte(0, warm_conns))
 		return 1;
 	nanosleep(&pause, NULL);
 	rss0 = server_rss_kib();
+	fds0 = server_fd_count();
 	open_conns(warm_conns, total);
+	deadline = now_ns() + 30000000000ull;
+	while ((fds = server_fd_count()) >= 0 && fds < fds0 + nconn) {
+		if (now_ns() > deadline) {
+			fprintf(stderr, "net_client: the server holds %ld of %ld fds after 30 s\n",
+				fds, fds0 + nconn);
+			return 1;
+		}
+		nanosleep(&tick, NULL);
+	}
+	nanosleep(&pause, NULL);
+	rss1 = server_rss_kib();
 	if (echo_one_byte(warm_conns, total))
 		return 1;
 	nanosleep(&pause, NULL);
-	rss1 = server_rss_kib();
-	if (rss0 < 0 || rss1 < 0) {
+	rss2 = server_rss_kib();
+	if (rss0 < 0 || rss1 < 0 || rss2 < 0 || fds < 0) {
 		fprintf(stderr, "net_client: cannot read the server's VmRSS\n");
 		return 1;
 	}
 	RESULT("idle_conns", "%d", nconn);
 	RESULT("server_rss_before_kib", "%ld", rss0);
 	RESULT("server_rss_after_kib", "%ld", rss1);
+	RESULT("server_rss_echoed_kib", "%ld", rss2);
 	RESULT("bytes_per_idle_conn", "%.1f", (rss1 - rss0) * 1024.0 / nconn);
+	RESULT("bytes_per_conn_after_echo", "%.1f", (rss2 - rss0) * 1024.0 / nconn);
 	close_conns(total);
 	return 0;
 }

@@ -5,9 +5,13 @@
 #                                        #   docs/BENCHMARKS.md and docs/benchmarks.svg
 #   capi-tests/bench/run.sh --evbuffer   # `make bench-evbuffer`: evbuffer cases only;
 #                                        #   writes target/bench/evbuffer.{md,svg}
+#   capi-tests/bench/run.sh --net        # `make bench-net`: network workloads (3)-(5)
+#                                        #   only (echo server net_server.c against the
+#                                        #   raw-epoll client net_client.c, on 127.0.0.1);
+#                                        #   writes target/bench/net.{md,svg}
 #
 # Environment:
-#   QUICK=1            fewer runs and smaller sizes (about a minute)
+#   QUICK=1            fewer runs and smaller sizes (about a minute; --net: under one)
 #   EVENT_RS_LIBDIR    our shim directory (default target/lib; `make lib` builds it)
 #   BENCH_OUT          work directory (default target/bench)
 #   BENCH_MD/BENCH_SVG where to write the table and the chart
@@ -28,8 +32,9 @@ ROOT="$(cd "$HERE/../.." && pwd)"
 MODE=all
 case "${1:-}" in
     --evbuffer|evbuffer) MODE=evbuffer ;;
+    --net|net) MODE=net ;;
     ""|--all|all) MODE=all ;;
-    *) echo "usage: $0 [--evbuffer]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--evbuffer | --net]" >&2; exit 2 ;;
 esac
 case "${QUICK:-0}" in ""|0|no|false) QUICK=0 ;; *) QUICK=1 ;; esac
 LIBSRC="${EVENT_RS_LIBDIR:-$ROOT/target/lib}"
@@ -40,8 +45,8 @@ if [ "$MODE" = all ]; then
     MD="${BENCH_MD:-$ROOT/docs/BENCHMARKS.md}"
     SVG="${BENCH_SVG:-$ROOT/docs/benchmarks.svg}"
 else
-    MD="${BENCH_MD:-$OUT/evbuffer.md}"
-    SVG="${BENCH_SVG:-$OUT/evbuffer.svg}"
+    MD="${BENCH_MD:-$OUT/$MODE.md}"
+    SVG="${BENCH_SVG:-$OUT/$MODE.svg}"
 fi
 
 log() { printf '[bench] %s\n' "$*" >&2; }
@@ -53,7 +58,7 @@ command -v gcc >/dev/null || need+=(gcc)
 command -v python3 >/dev/null || need+=(python3)
 [ -f /usr/include/event2/event.h ] || need+=(libevent-dev)
 if [ -z "${NO_CALLGRIND:-}" ]; then command -v valgrind >/dev/null || need+=(valgrind); fi
-if [ -z "${NO_STRACE:-}" ] && [ "$MODE" = all ]; then command -v strace >/dev/null || need+=(strace); fi
+if [ -z "${NO_STRACE:-}" ] && [ "$MODE" != evbuffer ]; then command -v strace >/dev/null || need+=(strace); fi
 if [ ${#need[@]} -gt 0 ]; then
     command -v apt-get >/dev/null || die "missing: ${need[*]}"
     SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
@@ -83,6 +88,8 @@ build bench_fds      "$HERE/bench_fds.c"      -levent
 build epoll_fds      "$HERE/epoll_fds.c"
 build bench_timers   "$HERE/bench_timers.c"   -levent
 build bench_evbuffer "$HERE/bench_evbuffer.c" -levent_core
+build net_server     "$HERE/net_server.c"     -levent   # (3)-(5): libevent echo server
+build net_client     "$HERE/net_client.c"               # (3)-(5): raw epoll load client
 
 # libevent's own test/bench.c and bench_cascade.c, unmodified, when the
 # libevent-sys 0.4.0 source is at hand (never committed; see upstream/build.sh).
@@ -132,7 +139,7 @@ fi
 
 # ------------------------------------------------------------ verify the swap
 SYSLIB=""
-for b in "$BIN"/bench_fds "$BIN"/bench_timers "$BIN"/bench_evbuffer "$BIN"/upstream_bench "$BIN"/upstream_cascade; do
+for b in "$BIN"/bench_fds "$BIN"/bench_timers "$BIN"/bench_evbuffer "$BIN"/net_server "$BIN"/upstream_bench "$BIN"/upstream_cascade; do
     [ -x "$b" ] || continue
     if readelf -d "$b" | grep -Eq '\((RPATH|RUNPATH)\)'; then die "$b has an RPATH/RUNPATH"; fi
     soname="$(readelf -d "$b" | sed -n 's/.*NEEDED.*\[\(libevent[a-z_]*-2\.1\.so\.7\)\].*/\1/p' | head -1)"

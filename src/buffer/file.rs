@@ -165,7 +165,8 @@ impl FileSegment {
                 continue;
             }
             if r <= 0 {
-                mm::free(mem.cast());
+                // SAFETY: the pointer came from this library's allocator and is dropped here.
+                unsafe { mm::free(mem.cast()) };
                 return Err(());
             }
             done += r as usize;
@@ -288,14 +289,17 @@ impl Evbuffer {
         if length > usize::MAX - self.total_len {
             return Err(());
         }
-        thread::lock(s.lock, 0);
+        // SAFETY: the lock came from alloc_lock and lives as long as its owner.
+        unsafe { thread::lock(s.lock, 0) };
         let sendfile = s.can_sendfile() && self.flags & FLAG_DRAINS_TO_FD != 0;
         if s.can_sendfile() && !sendfile && s.materialize().is_err() {
-            thread::unlock(s.lock, 0);
+            // SAFETY: the lock came from alloc_lock and this thread holds it.
+            unsafe { thread::unlock(s.lock, 0) };
             return Err(());
         }
         let data = if sendfile { ptr::null_mut() } else { s.contents };
-        thread::unlock(s.lock, 0);
+        // SAFETY: the lock came from alloc_lock and this thread holds it.
+        unsafe { thread::unlock(s.lock, 0) };
         // SAFETY: seg is live (caller).
         let c = unsafe { Chain::new_segment(seg, data, sendfile, offset as usize, length) };
         if c.is_null() {

@@ -260,7 +260,8 @@ impl Evbuffer {
     pub unsafe fn lock_raw(buf: *mut Evbuffer) {
         // SAFETY: caller's contract; reading one field.
         let l = unsafe { (*buf).lock };
-        thread::lock(l, 0);
+        // SAFETY: the lock came from alloc_lock and lives as long as its owner.
+        unsafe { thread::lock(l, 0) };
     }
 
     /// # Safety
@@ -269,7 +270,8 @@ impl Evbuffer {
     pub unsafe fn unlock_raw(buf: *mut Evbuffer) {
         // SAFETY: caller's contract.
         let l = unsafe { (*buf).lock };
-        thread::unlock(l, 0);
+        // SAFETY: the lock came from alloc_lock and this thread holds it.
+        unsafe { thread::unlock(l, 0) };
     }
 
     /// Runs `f` on the buffer with its lock held, then its callbacks if
@@ -417,7 +419,8 @@ impl Evbuffer {
                 (*n).prev = p;
             }
         }
-        crate::mm::free(e.cast());
+        // SAFETY: the pointer came from this library's allocator and is dropped here.
+        unsafe { crate::mm::free(e.cast()) };
     }
 
     /// `evbuffer_remove_cb_entry`.

@@ -341,7 +341,8 @@ fn one_sequence(seed: u64, steps: usize) {
                             assert_eq!(std::slice::from_raw_parts(line, n), &model[..n]);
                             assert_eq!(*line.add(n), 0);
                         }
-                        crate::mm::free(line.cast());
+                        // SAFETY: readln allocated the line with mm::malloc.
+                        unsafe { crate::mm::free(line.cast()) };
                         model.drain(..at + eol);
                     }
                 }

@@ -268,7 +268,8 @@ pub unsafe fn lock(bev: *mut Bufferevent) {
     // SAFETY: caller's contract.
     let l = unsafe { (*bev).p.lock };
     if !l.is_null() {
-        thread::lock(l, 0);
+        // SAFETY: the lock came from alloc_lock and lives as long as its owner.
+        unsafe { thread::lock(l, 0) };
     }
 }
 
@@ -279,7 +280,8 @@ pub unsafe fn unlock(bev: *mut Bufferevent) {
     // SAFETY: caller's contract.
     let l = unsafe { (*bev).p.lock };
     if !l.is_null() {
-        thread::unlock(l, 0);
+        // SAFETY: the lock came from alloc_lock and this thread holds it.
+        unsafe { thread::unlock(l, 0) };
     }
 }
 

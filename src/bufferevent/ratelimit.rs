@@ -161,7 +161,8 @@ fn glock(g: *mut Group) {
     // SAFETY: g is a live group.
     let l = unsafe { (*g).lock };
     if !l.is_null() {
-        thread::lock(l, 0);
+        // SAFETY: the lock came from alloc_lock and lives as long as its owner.
+        unsafe { thread::lock(l, 0) };
     }
 }
 
@@ -169,7 +170,8 @@ fn gunlock(g: *mut Group) {
     // SAFETY: g is a live group.
     let l = unsafe { (*g).lock };
     if !l.is_null() {
-        thread::unlock(l, 0);
+        // SAFETY: the lock came from alloc_lock and this thread holds it.
+        unsafe { thread::unlock(l, 0) };
     }
 }
 

@@ -291,7 +291,8 @@ pub unsafe extern "C" fn event_new(
     }
     // SAFETY: ev is fresh memory of the right size.
     if unsafe { event_assign(ev, base, fd, events, callback, arg) } < 0 {
-        crate::mm::free(ev.cast());
+        // SAFETY: the pointer came from this library's allocator and is dropped here.
+        unsafe { crate::mm::free(ev.cast()) };
         return ptr::null_mut();
     }
     ev
@@ -307,7 +308,8 @@ pub unsafe extern "C" fn event_free(ev: *mut event) {
     // SAFETY: ev is an event from event_new.
     unsafe { event_del(ev) };
     debug::note_teardown(ev);
-    crate::mm::free(ev.cast());
+    // SAFETY: the pointer came from this library's allocator and is dropped here.
+    unsafe { crate::mm::free(ev.cast()) };
 }
 
 /// Makes `ev` pending: for its I/O or signal, and for `tv` if given.
@@ -463,7 +465,8 @@ pub unsafe extern "C" fn event_initialized(ev: *const event) -> c_int {
 #[no_mangle]
 pub unsafe extern "C" fn event_debug_unassign(ev: *mut event) {
     if !ev.is_null() {
-        debug::unassign(ev);
+        // SAFETY: the program passes an event it owns.
+        unsafe { debug::unassign(ev) };
     }
 }
 

@@ -47,12 +47,14 @@ pub unsafe extern "C" fn event_mm_strdup_(s: *const c_char) -> *mut c_char {
 
 #[no_mangle]
 pub unsafe extern "C" fn event_mm_realloc_(p: *mut c_void, sz: size_t) -> *mut c_void {
-    crate::mm::realloc(p, sz)
+    // SAFETY: the pointer came from this library's allocator.
+    unsafe { crate::mm::realloc(p, sz) }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn event_mm_free_(p: *mut c_void) {
-    crate::mm::free(p)
+    // SAFETY: the pointer came from this library's allocator and is dropped here.
+    unsafe { crate::mm::free(p) }
 }
 
 /// strlcpy: copies at most `siz - 1` bytes, always NUL-terminates (if

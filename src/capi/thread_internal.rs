@@ -23,7 +23,8 @@ pub unsafe extern "C" fn evthread_is_debug_lock_held_(lock: *mut c_void) -> c_in
     if lock.is_null() || !thread::lock_debugging_enabled() {
         return 0;
     }
-    thread::is_debug_lock_held(lock) as c_int
+    // SAFETY: lock debugging is on, so the lock is a debugging lock.
+    (unsafe { thread::is_debug_lock_held(lock) }) as c_int
 }
 
 /// The real lock under a debugging lock.
@@ -32,5 +33,6 @@ pub unsafe extern "C" fn evthread_debug_get_real_lock_(lock: *mut c_void) -> *mu
     if lock.is_null() || !thread::lock_debugging_enabled() {
         return std::ptr::null_mut();
     }
-    thread::debug_real_lock(lock)
+    // SAFETY: lock debugging is on, so the lock is a debugging lock.
+    unsafe { thread::debug_real_lock(lock) }
 }

@@ -173,7 +173,8 @@ pub extern "C" fn evutil_monotonic_timer_new() -> *mut evutil_monotonic_timer {
 /// Frees a timer from `evutil_monotonic_timer_new`.
 #[no_mangle]
 pub unsafe extern "C" fn evutil_monotonic_timer_free(timer: *mut evutil_monotonic_timer) {
-    crate::mm::free(timer.cast());
+    // SAFETY: the pointer came from this library's allocator and is dropped here.
+    unsafe { crate::mm::free(timer.cast()) };
 }
 
 /// Chooses the timer's clock: `EV_MONOT_PRECISE`, `EV_MONOT_FALLBACK`, or

@@ -833,7 +833,8 @@ impl EventBase {
         match self.common_index(&tv) {
             // SAFETY: tagged for queue q, not linked anywhere.
             Some(q) => unsafe { self.common_insert(q, ev) },
-            None => self.timers.push(ev, strip_tag(&tv)),
+            // SAFETY: `ev` is live (caller) and stays until it leaves the heap.
+            None => unsafe { self.timers.push(ev, strip_tag(&tv)) },
         }
     }
 
@@ -849,7 +850,8 @@ impl EventBase {
         match self.common_index(&tv) {
             // SAFETY: a tagged timeout is linked in its queue.
             Some(q) => unsafe { self.common_remove(q, ev) },
-            None => self.timers.remove(ev),
+            // SAFETY: an untagged timeout is in the heap.
+            None => unsafe { self.timers.remove(ev) },
         }
     }
 }
@@ -962,7 +964,8 @@ pub unsafe fn add(&mut self, ev: *mut Event, tv: Option<&timeval>, tv_is_absolut
             if was_heap && !b.is_common_timeout(&abs_tv) {
                 // Heap to heap: move in place (as libevent's heap adjust).
                 e.timeout = abs_tv;
-                b.timers.update(ev, strip_tag(&abs_tv));
+                // SAFETY: it is live and in the heap (was_heap).
+                unsafe { b.timers.update(ev, strip_tag(&abs_tv)) };
             } else {
                 if e.callback.flags & EVLIST_TIMEOUT != 0 {
                     // SAFETY: its timeout is queued.
@@ -1029,7 +1032,8 @@ pub unsafe fn del(&mut self, ev: *mut Event, mode: DelMode) -> c_int {
         // SAFETY: a plain field of the live base.
         while unsafe { ptr::read_volatile(&b.current) } == ev.cast() {
             b.current_waiters += 1;
-            thread::wait(b.th_cond, b.th_lock);
+            // SAFETY: the condition and lock came from our allocators; the lock is held.
+            unsafe { thread::wait(b.th_cond, b.th_lock) };
         }
     }
     0
@@ -1459,10 +1463,12 @@ unsafe extern "C" fn notify_drain_cb(fd: EvutilSocket, _what: c_short, arg: *mut
 pub unsafe fn with_lock<R>(base: *mut EventBase, f: impl FnOnce(&mut EventBase) -> R) -> R {
     // SAFETY: caller's contract; the lock pointer never changes after creation.
     let lock = unsafe { (*base).th_lock };
-    thread::lock(lock, 0);
+    // SAFETY: the lock came from alloc_lock and lives as long as its owner.
+    unsafe { thread::lock(lock, 0) };
     // SAFETY: the lock serialises every access to the base.
     let r = f(unsafe { &mut *base });
-    thread::unlock(lock, 0);
+    // SAFETY: the lock came from alloc_lock and this thread holds it.
+    unsafe { thread::unlock(lock, 0) };
     r
 }
 
@@ -1556,9 +1562,11 @@ impl EventBase {
 unsafe fn call_unlocked(base: *mut EventBase, f: impl FnOnce()) {
     // SAFETY: caller's contract; the lock pointer never changes.
     let lock = unsafe { (*base).th_lock };
-    thread::unlock(lock, 0);
+    // SAFETY: the lock came from alloc_lock and this thread holds it.
+    unsafe { thread::unlock(lock, 0) };
     f();
-    thread::lock(lock, 0);
+    // SAFETY: the lock came from alloc_lock and lives as long as its owner.
+    unsafe { thread::lock(lock, 0) };
 }
 
 /// `event_base_loop`.
@@ -1568,10 +1576,12 @@ unsafe fn call_unlocked(base: *mut EventBase, f: impl FnOnce()) {
 pub unsafe fn run_loop(base: *mut EventBase, flags: c_int) -> c_int {
     // SAFETY: caller's contract; the lock pointer never changes.
     let lock = unsafe { (*base).th_lock };
-    thread::lock(lock, 0);
+    // SAFETY: the lock came from alloc_lock and lives as long as its owner.
+    unsafe { thread::lock(lock, 0) };
     // SAFETY: the lock is held; no other borrow is live.
     let retval = unsafe { run_loop_locked(base, flags) };
-    thread::unlock(lock, 0);
+    // SAFETY: the lock came from alloc_lock and this thread holds it.
+    unsafe { thread::unlock(lock, 0) };
     retval
 }
 
@@ -1783,7 +1793,8 @@ unsafe fn process_queue(base: *mut EventBase, pri: usize, max: c_int, end: Optio
         b.current = ptr::null_mut();
         if b.current_waiters > 0 {
             b.current_waiters = 0;
-            thread::broadcast(b.th_cond);
+            // SAFETY: the condition came from alloc_cond.
+            unsafe { thread::broadcast(b.th_cond) };
         }
         if b.got_break {
             return -1;

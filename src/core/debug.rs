@@ -107,7 +107,10 @@ pub fn assert_not_added(ev: *const Event) {
 }
 
 /// `event_debug_unassign`.
-pub fn unassign(ev: *mut Event) {
+///
+/// # Safety
+/// `ev` points to an event the program owns.
+pub unsafe fn unassign(ev: *mut Event) {
     assert_not_added(ev);
     note_teardown(ev);
     // SAFETY: the program passes an event it owns.

@@ -83,7 +83,10 @@ impl TimerHeap {
     }
 
     /// Adds `ev`, which must not be in the heap.
-    pub fn push(&mut self, ev: *mut Event, key: Micros) {
+    ///
+    /// # Safety
+    /// `ev` is live until it leaves the heap.
+    pub unsafe fn push(&mut self, ev: *mut Event, key: Micros) {
         let e = Entry { key, ev };
         self.v.push(e);
         let i = self.v.len() - 1;
@@ -91,7 +94,10 @@ impl TimerHeap {
     }
 
     /// Moves `ev` (already in the heap) to a new expiry.
-    pub fn update(&mut self, ev: *mut Event, key: Micros) {
+    ///
+    /// # Safety
+    /// `ev` is live and in the heap.
+    pub unsafe fn update(&mut self, ev: *mut Event, key: Micros) {
         // SAFETY: `ev` is in the heap, hence live (see `place`).
         let i = unsafe { (*ev).timeout_pos.heap.idx } as usize;
         debug_assert!(i < self.v.len() && self.v[i].ev == ev);
@@ -108,7 +114,10 @@ impl TimerHeap {
     }
 
     /// Removes `ev` from the heap; a no-op when it is not in it.
-    pub fn remove(&mut self, ev: *mut Event) {
+    ///
+    /// # Safety
+    /// `ev` is live, and in the heap or in no timeout queue.
+    pub unsafe fn remove(&mut self, ev: *mut Event) {
         // SAFETY: the caller passes a live event that is in the heap or in
         // no timeout queue (heap index NONE).
         let idx = unsafe { (*ev).timeout_pos.heap.idx };
@@ -161,15 +170,18 @@ mod tests {
         let mut keys = vec![0i64; evs.len()];
         for (i, e) in evs.iter_mut().enumerate() {
             keys[i] = rnd();
-            h.push(&mut **e as *mut Event, keys[i]);
+            // SAFETY: the boxed events outlive the heap.
+            unsafe { h.push(&mut **e as *mut Event, keys[i]) };
         }
         for (i, e) in evs.iter_mut().enumerate().step_by(3) {
-            h.remove(&mut **e as *mut Event);
+            // SAFETY: as above; each is in the heap.
+            unsafe { h.remove(&mut **e as *mut Event) };
             keys[i] = -1;
         }
         for (i, e) in evs.iter_mut().enumerate().skip(1).step_by(3) {
             keys[i] = rnd();
-            h.update(&mut **e as *mut Event, keys[i]);
+            // SAFETY: as above.
+            unsafe { h.update(&mut **e as *mut Event, keys[i]) };
         }
         let mut last = i64::MIN;
         let mut n = 0;
@@ -178,7 +190,8 @@ mod tests {
             last = k;
             let i = evs.iter().position(|e| std::ptr::eq(&**e, ev)).unwrap();
             assert_eq!(keys[i], k);
-            h.remove(ev);
+            // SAFETY: `ev` is the live top of the heap.
+            unsafe { h.remove(ev) };
             n += 1;
         }
         assert_eq!(n, keys.iter().filter(|&&k| k >= 0).count());

@@ -140,7 +140,8 @@ fn alloc_node(e: &Entry, alloc: Alloc) -> *mut addrinfo {
         let free: fn(*mut c_void) = match alloc {
             // SAFETY: freeing what malloc returned (or null).
             Alloc::System => |q| unsafe { libc::free(q) },
-            Alloc::Libevent => mm::free,
+            // SAFETY: freeing what mm::malloc returned (or null).
+            Alloc::Libevent => |q| unsafe { mm::free(q) },
         };
         free(p.cast());
         free(canon.cast());

@@ -189,7 +189,7 @@ impl Backend for Epoll {
         Ok(())
     }
 
-    fn dispatch(&mut self, timeout: Option<Micros>, out: &mut Vec<Ready>, lock: *mut c_void) -> Result<(), ()> {
+    unsafe fn dispatch(&mut self, timeout: Option<Micros>, out: &mut Vec<Ready>, lock: *mut c_void) -> Result<(), ()> {
         self.flush_changes();
         let ms = super::timeout_ms(timeout);
         let (epfd, buf, len) = (self.epfd, self.events.as_mut_ptr(), self.events.len() as c_int);
@@ -197,10 +197,13 @@ impl Backend for Epoll {
             Some(us) if self.precise => {
                 let ts = super::timeout_ts(us);
                 // SAFETY: `events` has `len` writable slots and only dispatch
-                // uses it; `ts` outlives the call; no signal mask.
-                let n = super::unlocked(lock, || unsafe {
-                    libc::syscall(libc::SYS_epoll_pwait2, epfd, buf, len, &ts as *const libc::timespec, 0usize, 0usize)
-                }) as c_int;
+                // uses it; `ts` outlives the call; no signal mask; `lock` is
+                // the base's lock, held (trait contract).
+                let n = unsafe {
+                    super::unlocked(lock, || {
+                        libc::syscall(libc::SYS_epoll_pwait2, epfd, buf, len, &ts as *const libc::timespec, 0usize, 0usize)
+                    })
+                } as c_int;
                 if n < 0 && errno() == libc::ENOSYS {
                     self.precise = false;
                     return Ok(());
@@ -208,7 +211,7 @@ impl Backend for Epoll {
                 n
             }
             // SAFETY: as above.
-            _ => super::unlocked(lock, || unsafe { libc::epoll_wait(epfd, buf, len, ms) }),
+            _ => unsafe { super::unlocked(lock, || libc::epoll_wait(epfd, buf, len, ms)) },
         };
         if n < 0 {
             if errno() == libc::EINTR {

@@ -38,7 +38,10 @@ pub trait Backend {
     /// the backend releases it only around the blocking syscall, during
     /// which it touches nothing but buffers that `update` never touches —
     /// other threads may call `update` meanwhile.
-    fn dispatch(&mut self, timeout: Option<Micros>, out: &mut Vec<Ready>, lock: *mut c_void) -> Result<(), ()>;
+    ///
+    /// # Safety
+    /// `lock` is null or the base's lock, held by the calling thread.
+    unsafe fn dispatch(&mut self, timeout: Option<Micros>, out: &mut Vec<Ready>, lock: *mut c_void) -> Result<(), ()>;
     /// Whether the kernel object must be rebuilt after `fork()`.
     fn need_reinit(&self) -> bool;
     /// Wait with microsecond precision instead of whole milliseconds
@@ -81,10 +84,15 @@ pub fn timeout_ts(us: Micros) -> libc::timespec {
 }
 
 /// Runs a blocking syscall with the base's lock released.
-pub fn unlocked<R>(lock: *mut c_void, f: impl FnOnce() -> R) -> R {
-    crate::thread::unlock(lock, 0);
+///
+/// # Safety
+/// `lock` is null or the base's lock, held by this thread.
+pub unsafe fn unlocked<R>(lock: *mut c_void, f: impl FnOnce() -> R) -> R {
+    // SAFETY: the lock came from alloc_lock and this thread holds it.
+    unsafe { crate::thread::unlock(lock, 0) };
     let r = f();
-    crate::thread::lock(lock, 0);
+    // SAFETY: the lock came from alloc_lock and lives as long as its owner.
+    unsafe { crate::thread::lock(lock, 0) };
     r
 }
 

@@ -80,7 +80,7 @@ impl Backend for Poll {
         Ok(())
     }
 
-    fn dispatch(&mut self, timeout: Option<Micros>, out: &mut Vec<Ready>, lock: *mut c_void) -> Result<(), ()> {
+    unsafe fn dispatch(&mut self, timeout: Option<Micros>, out: &mut Vec<Ready>, lock: *mut c_void) -> Result<(), ()> {
         // fds that reported POLLNVAL last time: a second time with nothing
         // changed parks them (see below).
         for fd in std::mem::take(&mut self.nval_seen) {
@@ -107,11 +107,11 @@ impl Backend for Poll {
             Some(us) if self.precise => {
                 let ts = super::timeout_ts(us);
                 // SAFETY: `polled` is a valid array of `len` pollfds used only
-                // here; `ts` outlives the call.
-                super::unlocked(lock, || unsafe { libc::ppoll(buf, len, &ts, std::ptr::null()) })
+                // here; `ts` outlives the call; `lock` is the base's, held.
+                unsafe { super::unlocked(lock, || libc::ppoll(buf, len, &ts, std::ptr::null())) }
             }
             // SAFETY: as above.
-            _ => super::unlocked(lock, || unsafe { libc::poll(buf, len, ms) }),
+            _ => unsafe { super::unlocked(lock, || libc::poll(buf, len, ms)) },
         };
         if n < 0 {
             if errno() == libc::EINTR {

@@ -78,7 +78,7 @@ impl Backend for Select {
         Ok(())
     }
 
-    fn dispatch(&mut self, timeout: Option<Micros>, out: &mut Vec<Ready>, lock: *mut c_void) -> Result<(), ()> {
+    unsafe fn dispatch(&mut self, timeout: Option<Micros>, out: &mut Vec<Ready>, lock: *mut c_void) -> Result<(), ()> {
         // A closed fd left registered makes select fail with EBADF: the loop
         // returns -1 with a warning, as with libevent.
         {
@@ -93,10 +93,11 @@ impl Backend for Select {
             let tvp = tv.as_mut().map_or(std::ptr::null_mut(), |t| t as *mut libc::timeval);
             let (nfds, rd, wr) = (self.max_fd + 1, self.out_read.as_mut_ptr(), self.out_write.as_mut_ptr());
             // SAFETY: the private copies hold at least max_fd+1 bits, which
-            // is all the kernel reads or writes for nfds = max_fd + 1.
-            let n = super::unlocked(lock, || unsafe {
-                libc::select(nfds, rd.cast(), wr.cast(), std::ptr::null_mut(), tvp)
-            });
+            // is all the kernel reads or writes for nfds = max_fd + 1;
+            // `lock` is the base's, held (trait contract).
+            let n = unsafe {
+                super::unlocked(lock, || libc::select(nfds, rd.cast(), wr.cast(), std::ptr::null_mut(), tvp))
+            };
             if n < 0 {
                 match errno() {
                     libc::EINTR => return Ok(()),
