@@ -16,7 +16,7 @@ SEEDS := 000_client 001_event_set_server_25341 001_bufferevent_echo_server_9999 
          001_bufferevent_echo_server_9999_plus2 001_echocli_client 002_echo_server1_welcome \
          002_echo2_server_9999 002_echo2_client 002_buffered_echo_server_9999 002_signal_sigint
 
-.PHONY: bench bench-evbuffer all lib headers check-headers test test-rust test-layout test-capi test-headers test-seeds \
+.PHONY: bench bench-evbuffer bench-net all lib headers check-headers test test-rust test-layout test-capi test-headers test-seeds \
         test-swap test-preload test-examples regress regress-all abi-report realworld demo deps install clean c-examples
 
 all: lib
@@ -142,6 +142,10 @@ bench: lib
 ## The evbuffer cases only: target/bench/evbuffer.{md,svg}.
 bench-evbuffer: lib
 	QUICK=$(QUICK) bash capi-tests/bench/run.sh --evbuffer
+
+## Echo round trips, bulk echo, memory per idle connection: target/bench/net.{md,svg}.
+bench-net: lib
+	QUICK=$(QUICK) bash capi-tests/bench/run.sh --net
 
 PREFIX ?= /usr/local
 install: lib
