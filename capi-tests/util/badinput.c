@@ -1,4 +1,4 @@
-/* ours-only: bad input on which libevent 2.1.12 itself crashes (NULL
+/* ours-only (capi-expected: badinput.expected): bad input on which libevent 2.1.12 itself crashes (NULL
  * pointers, out-of-range fields), so there is no reference run; the
  * transcript is compared with badinput.expected. Every call must return
  * its error value and the program must reach the end. */
