@@ -96,7 +96,9 @@ impl Evbuffer {
     }
 
     fn write_iovec(&mut self, fd: c_int, howmuch: usize) -> Res<usize> {
-        let mut vecs = [iovec { iov_base: std::ptr::null_mut(), iov_len: 0 }; NUM_WRITE_IOVEC];
+        // Uninitialised: only the first `i` extents are filled and passed
+        // (zeroing all 128 would cost more than a small write itself).
+        let mut vecs = [std::mem::MaybeUninit::<iovec>::uninit(); NUM_WRITE_IOVEC];
         let mut i = 0;
         let mut left = howmuch;
         for c in self.chains() {
@@ -112,13 +114,13 @@ impl Evbuffer {
                     continue;
                 }
                 let k = (*c).off.min(left);
-                vecs[i] = iovec { iov_base: (*c).data().cast(), iov_len: k };
+                vecs[i].write(iovec { iov_base: (*c).data().cast(), iov_len: k });
                 left -= k;
                 i += 1;
             }
         }
-        // SAFETY: the extents are our chains' data.
-        let r = unsafe { libc::writev(fd, vecs.as_ptr(), i as c_int) };
+        // SAFETY: vecs[..i] are initialised and describe our chains' data.
+        let r = unsafe { libc::writev(fd, vecs.as_ptr().cast::<iovec>(), i as c_int) };
         if r < 0 {
             Err(())
         } else {

@@ -77,10 +77,18 @@ pub type CbObsolete = Option<unsafe extern "C" fn(*mut Evbuffer, size_t, size_t,
 pub struct CbEntry {
     next: *mut CbEntry,
     prev: *mut CbEntry,
-    func: CbFunc,
-    obsolete: CbObsolete,
+    func: CbFn,
     pub arg: *mut c_void,
     pub flags: u32,
+}
+
+/// The function of a [`CbEntry`]: which one is set is told by `CB_OBSOLETE`
+/// in the entry's flags (one pointer, so an entry fits a 48-byte chunk).
+#[derive(Clone, Copy)]
+#[repr(C)]
+union CbFn {
+    current: CbFunc,
+    obsolete: CbObsolete,
 }
 
 /// Hooks a bufferevent installs so a buffer's deferred callbacks hold a
@@ -111,23 +119,34 @@ pub struct Evbuffer {
     /// Bytes added / removed since callbacks last ran.
     pub n_add_for_cb: usize,
     pub n_del_for_cb: usize,
-    lock: *mut c_void,
-    own_lock: bool,
-    pub freeze_start: bool,
-    pub freeze_end: bool,
-    deferred_cbs: bool,
-    /// Some chain is a sendfile chain (its bytes are not in memory).
-    has_sendfile: bool,
-    pub flags: u32,
-    /// The base deferred callbacks run on.
-    cb_queue: *mut EventBase,
-    refcnt: c_int,
-    /// The deferred callback (valid while `deferred_cbs`).
-    deferred: EventCallback,
+    /// The lock and the deferral, or null for a buffer with neither.
+    extras: *mut Extras,
     callbacks: *mut CbEntry,
     /// The bufferevent this buffer belongs to, or null.
     pub parent: *mut c_void,
+    refcnt: c_int,
+    pub flags: u32,
+    pub freeze_start: bool,
+    pub freeze_end: bool,
+    /// Some chain is a sendfile chain (its bytes are not in memory).
+    has_sendfile: bool,
 }
+
+/// What only some buffers need, allocated on first use so that the common
+/// buffer (two per connection) stays small.
+struct Extras {
+    /// `evbuffer_enable_locking`'s lock, or null.
+    lock: *mut c_void,
+    /// We allocated `lock` (and free it with the buffer).
+    own_lock: bool,
+    /// `evbuffer_defer_callbacks`' base, or null: callbacks run at once.
+    cb_queue: *mut EventBase,
+    /// The deferred callback (initialised while `cb_queue` is set).
+    deferred: EventCallback,
+}
+
+// Two buffers per connection: keep the struct in a 96-byte malloc chunk.
+const _: () = assert!(std::mem::size_of::<Evbuffer>() <= 88);
 
 impl Evbuffer {
     /// `evbuffer_new`: an empty buffer with one reference; null if out of memory.
@@ -184,14 +203,17 @@ impl Evbuffer {
                 e = n;
             }
             b.callbacks = ptr::null_mut();
-            if b.deferred_cbs && !b.cb_queue.is_null() {
-                base::callback_cancel(&mut *b.cb_queue, &mut b.deferred, true);
-            }
-            let lock = b.lock;
-            let own = b.own_lock;
-            thread::unlock(lock, 0);
-            if own {
-                thread::free_lock(lock, thread::LOCKTYPE_RECURSIVE);
+            let x = b.extras;
+            if !x.is_null() {
+                if !(*x).cb_queue.is_null() {
+                    base::callback_cancel(&mut *(*x).cb_queue, &mut (*x).deferred, true);
+                }
+                let lock = (*x).lock;
+                thread::unlock(lock, 0);
+                if (*x).own_lock {
+                    thread::free_lock(lock, thread::LOCKTYPE_RECURSIVE);
+                }
+                crate::mm::free(x.cast());
             }
             crate::mm::free(buf.cast());
         }
@@ -232,46 +254,82 @@ impl Evbuffer {
     /// `evbuffer_enable_locking`: -1 if already locked-enabled, or if no lock
     /// was given and none can be allocated (threading off).
     pub fn enable_locking(&mut self, lock: *mut c_void) -> c_int {
-        if !self.lock.is_null() {
+        if !self.lock_ptr().is_null() {
             return -1;
         }
-        if lock.is_null() {
+        let (lock, own) = if lock.is_null() {
             let l = thread::alloc_lock(thread::LOCKTYPE_RECURSIVE);
             if l.is_null() {
                 return -1;
             }
-            self.lock = l;
-            self.own_lock = true;
+            (l, true)
         } else {
-            self.lock = lock;
-            self.own_lock = false;
+            (lock, false)
+        };
+        let x = self.extras();
+        if x.is_null() {
+            if own {
+                // SAFETY: allocated just above, never shared.
+                unsafe { thread::free_lock(lock, thread::LOCKTYPE_RECURSIVE) };
+            }
+            return -1;
+        }
+        // SAFETY: x is our live Extras.
+        unsafe {
+            (*x).lock = lock;
+            (*x).own_lock = own;
         }
         0
     }
 
+    /// The buffer's [`Extras`], allocated (zeroed) on first use; null if out
+    /// of memory.
+    fn extras(&mut self) -> *mut Extras {
+        if self.extras.is_null() {
+            // All-zero is a valid Extras: no lock, no deferral.
+            self.extras = crate::mm::calloc(1, std::mem::size_of::<Extras>()).cast();
+        }
+        self.extras
+    }
+
     /// The buffer's lock (null when locking is not enabled).
+    #[inline(always)]
     pub fn lock_ptr(&self) -> *mut c_void {
-        self.lock
+        let x = self.extras;
+        // SAFETY: extras is null or our live Extras.
+        if x.is_null() { ptr::null_mut() } else { unsafe { (*x).lock } }
+    }
+
+    /// Whether callbacks are deferred to a base's loop.
+    fn defers_callbacks(&self) -> bool {
+        let x = self.extras;
+        // SAFETY: extras is null or our live Extras.
+        !x.is_null() && unsafe { !(*x).cb_queue.is_null() }
     }
 
     /// # Safety
     /// `buf` is live.
-    #[inline]
+    #[inline(always)]
     pub unsafe fn lock_raw(buf: *mut Evbuffer) {
-        // SAFETY: caller's contract; reading one field.
-        let l = unsafe { (*buf).lock };
-        // SAFETY: the lock came from alloc_lock and lives as long as its owner.
-        unsafe { thread::lock(l, 0) };
+        // SAFETY: caller's contract.
+        let l = unsafe { (*buf).lock_ptr() };
+        // Most buffers have no lock: keep that case to one branch.
+        if !l.is_null() {
+            // SAFETY: the lock came from alloc_lock and lives as long as its owner.
+            unsafe { thread::lock(l, 0) };
+        }
     }
 
     /// # Safety
     /// `buf` is live.
-    #[inline]
+    #[inline(always)]
     pub unsafe fn unlock_raw(buf: *mut Evbuffer) {
         // SAFETY: caller's contract.
-        let l = unsafe { (*buf).lock };
-        // SAFETY: the lock came from alloc_lock and this thread holds it.
-        unsafe { thread::unlock(l, 0) };
+        let l = unsafe { (*buf).lock_ptr() };
+        if !l.is_null() {
+            // SAFETY: the lock came from alloc_lock and this thread holds it.
+            unsafe { thread::unlock(l, 0) };
+        }
     }
 
     /// Runs `f` on the buffer with its lock held, then its callbacks if
@@ -279,6 +337,7 @@ impl Evbuffer {
     ///
     /// # Safety
     /// `buf` is live.
+    #[inline(always)]
     pub unsafe fn locked<R>(buf: *mut Evbuffer, f: impl FnOnce(&mut Evbuffer) -> R) -> R {
         // SAFETY: caller's contract; the &mut ends before callbacks run.
         unsafe {
@@ -295,6 +354,7 @@ impl Evbuffer {
     ///
     /// # Safety
     /// `buf` is live.
+    #[inline(always)]
     pub unsafe fn locked_quiet<R>(buf: *mut Evbuffer, f: impl FnOnce(&mut Evbuffer) -> R) -> R {
         // SAFETY: caller's contract.
         unsafe {
@@ -363,13 +423,18 @@ impl Evbuffer {
 
     // ---- callbacks --------------------------------------------------------
 
+    /// Whether any callback is registered.
+    #[inline(always)]
+    pub fn has_callbacks(&self) -> bool {
+        !self.callbacks.is_null()
+    }
+
     /// `evbuffer_add_cb`: the new entry (run first from now on), or null.
     pub fn add_cb(&mut self, func: CbFunc, arg: *mut c_void) -> *mut CbEntry {
         self.push_cb(CbEntry {
             next: ptr::null_mut(),
             prev: ptr::null_mut(),
-            func,
-            obsolete: None,
+            func: CbFn { current: func },
             arg,
             flags: CB_ENABLED,
         })
@@ -439,7 +504,8 @@ impl Evbuffer {
         while !c.is_null() {
             // SAFETY: entries on the list are live.
             unsafe {
-                if (*c).flags & CB_OBSOLETE == 0 && (*c).func.map(|f| f as usize) == want && (*c).arg == arg {
+                // SAFETY (union): without CB_OBSOLETE the entry holds `current`.
+                if (*c).flags & CB_OBSOLETE == 0 && (*c).func.current.map(|f| f as usize) == want && (*c).arg == arg {
                     self.unlink_cb(c);
                     return 0;
                 }
@@ -458,8 +524,7 @@ impl Evbuffer {
             let e = self.push_cb(CbEntry {
                 next: ptr::null_mut(),
                 prev: ptr::null_mut(),
-                func: None,
-                obsolete: cb,
+                func: CbFn { obsolete: cb },
                 arg,
                 flags: CB_ENABLED | CB_OBSOLETE,
             });
@@ -523,15 +588,18 @@ impl Evbuffer {
         // SAFETY: caller's contract.
         unsafe {
             Self::lock_raw(buf);
-            let b = &mut *buf;
-            if b.deferred_cbs && !b.cb_queue.is_null() {
-                base::callback_cancel(&mut *b.cb_queue, &mut b.deferred, true);
+            let x = (*buf).extras();
+            if x.is_null() {
+                Self::unlock_raw(buf);
+                return -1;
             }
-            b.cb_queue = base;
-            b.deferred_cbs = true;
+            if !(*x).cb_queue.is_null() {
+                base::callback_cancel(&mut *(*x).cb_queue, &mut (*x).deferred, true);
+            }
+            (*x).cb_queue = base;
             let pri = base::with_lock(base, |q| q.npriorities() / 2).clamp(0, 255) as u8;
             let f: SelfCallbackFn = Some(deferred_trampoline);
-            base::deferred_init(&mut b.deferred, pri, f, buf.cast());
+            base::deferred_init(&mut (*x).deferred, pri, f, buf.cast());
             Self::unlock_raw(buf);
         }
         0
@@ -542,17 +610,32 @@ impl Evbuffer {
     ///
     /// # Safety
     /// `buf` is live and locked by the caller (when it has a lock).
+    #[inline(always)]
     pub unsafe fn invoke_callbacks(buf: *mut Evbuffer) {
         // SAFETY: caller's contract.
         unsafe {
+            // The common case, no callbacks: inline and cheap.
             if (*buf).callbacks.is_null() {
                 (*buf).n_add_for_cb = 0;
                 (*buf).n_del_for_cb = 0;
-                return;
+            } else {
+                Self::invoke_registered_callbacks(buf);
             }
-            if (*buf).deferred_cbs && !(*buf).cb_queue.is_null() {
-                let d = ptr::addr_of_mut!((*buf).deferred);
-                let queued = base::with_lock((*buf).cb_queue, |q| {
+        }
+    }
+
+    /// [`Self::invoke_callbacks`] for a buffer with callbacks.
+    ///
+    /// # Safety
+    /// As for [`Self::invoke_callbacks`].
+    #[inline(never)]
+    unsafe fn invoke_registered_callbacks(buf: *mut Evbuffer) {
+        // SAFETY: caller's contract.
+        unsafe {
+            let x = (*buf).extras;
+            if !x.is_null() && !(*x).cb_queue.is_null() {
+                let d = ptr::addr_of_mut!((*x).deferred);
+                let queued = base::with_lock((*x).cb_queue, |q| {
                     let r = q.deferred_schedule(d);
                     if r {
                         q.notify_if_needed();
@@ -600,13 +683,13 @@ impl Evbuffer {
             };
             let (mask, want) = if running_deferred {
                 (CB_NODEFER | CB_ENABLED, CB_ENABLED)
-            } else if (*buf).deferred_cbs {
+            } else if (*buf).defers_callbacks() {
                 (CB_NODEFER | CB_ENABLED, CB_NODEFER | CB_ENABLED)
             } else {
                 (CB_ENABLED, CB_ENABLED)
             };
             // With deferral, the counts stay for the deferred run unless this is it.
-            if running_deferred || !(*buf).deferred_cbs {
+            if running_deferred || !(*buf).defers_callbacks() {
                 (*buf).n_add_for_cb = 0;
                 (*buf).n_del_for_cb = 0;
             }
@@ -615,11 +698,12 @@ impl Evbuffer {
                 let next = (*e).next;
                 let flags = (*e).flags;
                 if flags & mask == want {
+                    // SAFETY (union): CB_OBSOLETE tells which function is set.
                     if flags & CB_OBSOLETE != 0 {
-                        if let Some(f) = (*e).obsolete {
+                        if let Some(f) = (*e).func.obsolete {
                             f(buf, info.orig_size, new_size, (*e).arg);
                         }
-                    } else if let Some(f) = (*e).func {
+                    } else if let Some(f) = (*e).func.current {
                         f(buf, &info, (*e).arg);
                     }
                 }

@@ -35,6 +35,33 @@ pub(crate) fn wspace(c: &Chain) -> usize {
     }
 }
 
+/// `copy_nonoverlapping` that copies 8 to 32 bytes inline (two possibly
+/// overlapping unaligned words), where a call to `memcpy` would cost more
+/// than the copy: small adds are the common case of protocol code.
+///
+/// # Safety
+/// As for `ptr::copy_nonoverlapping(src, dst, len)`.
+#[inline(always)]
+unsafe fn copy_small(src: *const u8, dst: *mut u8, len: usize) {
+    // SAFETY: caller's contract; every access stays within src[..len] and
+    // dst[..len], and the two ranges do not overlap.
+    unsafe {
+        if (16..=32).contains(&len) {
+            let a = ptr::read_unaligned(src.cast::<u128>());
+            let b = ptr::read_unaligned(src.add(len - 16).cast::<u128>());
+            ptr::write_unaligned(dst.cast::<u128>(), a);
+            ptr::write_unaligned(dst.add(len - 16).cast::<u128>(), b);
+        } else if (8..16).contains(&len) {
+            let a = ptr::read_unaligned(src.cast::<u64>());
+            let b = ptr::read_unaligned(src.add(len - 8).cast::<u64>());
+            ptr::write_unaligned(dst.cast::<u64>(), a);
+            ptr::write_unaligned(dst.add(len - 8).cast::<u64>(), b);
+        } else {
+            ptr::copy_nonoverlapping(src, dst, len);
+        }
+    }
+}
+
 impl Evbuffer {
     // ---- the chain list ---------------------------------------------------
 
@@ -161,6 +188,31 @@ impl Evbuffer {
     // ---- adding -----------------------------------------------------------
 
     /// `evbuffer_add`.
+    /// The common case of `add` on a buffer without lock or callbacks (so no
+    /// locking and no callback bookkeeping is needed): the bytes fit in the
+    /// last chain with data. False, with nothing changed, in any other case.
+    #[inline(always)]
+    pub fn add_unshared(&mut self, data: &[u8]) -> bool {
+        let last = self.lwd();
+        if last.is_null() || self.freeze_end || !self.lock_ptr().is_null() || self.has_callbacks() {
+            return false;
+        }
+        // SAFETY: invariant 3: `last` is a live chain of this buffer.
+        let l = unsafe { &mut *last };
+        let len = data.len();
+        if !l.writable() || l.space() < len || len > usize::MAX - self.total_len {
+            return false;
+        }
+        // SAFETY: the chain has `len` bytes of free space after its data.
+        unsafe { copy_small(data.as_ptr(), l.space_ptr(), len) };
+        l.off += len;
+        self.total_len += len;
+        // What running the (absent) callbacks would do.
+        self.n_add_for_cb = 0;
+        self.n_del_for_cb = 0;
+        true
+    }
+
     pub fn add(&mut self, data: &[u8]) -> Res {
         if self.freeze_end {
             return Err(());
@@ -196,11 +248,12 @@ impl Evbuffer {
                     room = l.space();
                 }
                 if room >= len {
+                    // `last` is the last chain with data (or the first chain
+                    // of an empty buffer), so `last_with_datap` stays right.
                     ptr::copy_nonoverlapping(data.as_ptr(), l.space_ptr(), len);
                     l.off += len;
                     self.total_len += len;
                     self.n_add_for_cb += len;
-                    self.advance_lwd();
                     return Ok(());
                 }
             }
@@ -219,7 +272,6 @@ impl Evbuffer {
                 ptr::copy_nonoverlapping(data.as_ptr(), l.space_ptr(), room);
                 l.off += room;
                 self.total_len += room;
-                self.advance_lwd();
             }
             ptr::copy_nonoverlapping(data.as_ptr().add(room), (*c).buffer, len - room);
             (*c).off = len - room;
@@ -329,6 +381,28 @@ impl Evbuffer {
     // ---- removing ---------------------------------------------------------
 
     /// `evbuffer_drain`: removes `len` bytes (all if more).
+    /// The common case of `drain` on a buffer without lock or callbacks:
+    /// fewer bytes than the first chain holds. False, with nothing changed,
+    /// in any other case.
+    #[inline(always)]
+    pub fn drain_unshared(&mut self, len: usize) -> bool {
+        let first = self.first;
+        if first.is_null() || self.freeze_start || !self.lock_ptr().is_null() || self.has_callbacks() {
+            return false;
+        }
+        // SAFETY: invariant 1: `first` is a live chain of this buffer.
+        let f = unsafe { &mut *first };
+        if len >= f.off {
+            return false;
+        }
+        f.misalign += len;
+        f.off -= len;
+        self.total_len -= len;
+        self.n_add_for_cb = 0;
+        self.n_del_for_cb = 0;
+        true
+    }
+
     pub fn drain(&mut self, len: usize) -> Res {
         // libevent's order: an empty buffer drains fine even when frozen.
         if self.total_len == 0 {

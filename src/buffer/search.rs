@@ -224,7 +224,15 @@ impl Evbuffer {
                         if pos + what.len() as isize > limit {
                             break;
                         }
-                        if Self::matches_at(c, at, what) {
+                        let n = what.len();
+                        let hit = if at + n <= b.len() {
+                            // Within this chain: the last byte first, a cheap
+                            // way to reject most candidates.
+                            b[at + n - 1] == what[n - 1] && b[at..at + n] == *what
+                        } else {
+                            Self::matches_at(c, at, what)
+                        };
+                        if hit {
                             return EvbufferPtr { pos, chain: c.cast(), pos_in_chain: at };
                         }
                         pos += 1;

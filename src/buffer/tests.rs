@@ -212,7 +212,10 @@ fn one_sequence(seed: u64, steps: usize) {
         match op {
             0 | 1 => {
                 let d = rng.bytes(sz);
-                buf.add(&d).unwrap();
+                // op 0 tries the C entry point's fast path first.
+                if !(op == 0 && buf.add_unshared(&d)) {
+                    buf.add(&d).unwrap();
+                }
                 model.extend_from_slice(&d);
             }
             2 => {
@@ -221,7 +224,9 @@ fn one_sequence(seed: u64, steps: usize) {
                 model.splice(0..0, d);
             }
             3 => {
-                buf.drain(sz).unwrap();
+                if !(sz % 2 == 0 && buf.drain_unshared(sz)) {
+                    buf.drain(sz).unwrap();
+                }
                 model.drain(..sz.min(model.len()));
             }
             4 => {

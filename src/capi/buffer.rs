@@ -199,9 +199,21 @@ pub unsafe extern "C" fn evbuffer_add(buf: *mut evbuffer, data: *const c_void, d
     if buf.is_null() || (data.is_null() && datlen > 0) || datlen > isize::MAX as usize {
         return -1;
     }
-    // SAFETY: data holds datlen bytes (caller).
-    let d = unsafe { bytes(data, datlen) };
-    // SAFETY: live buffer (caller).
+    // SAFETY: data holds datlen bytes (caller); live buffer (caller).
+    if unsafe { (*buf).add_unshared(bytes(data, datlen)) } {
+        return 0;
+    }
+    // SAFETY: as above.
+    unsafe { add_locked(buf, bytes(data, datlen)) }
+}
+
+/// `evbuffer_add` in general (kept out of line so the fast path stays small).
+///
+/// # Safety
+/// `buf` is live.
+#[inline(never)]
+unsafe fn add_locked(buf: *mut evbuffer, d: &[u8]) -> c_int {
+    // SAFETY: caller's contract.
     rc(unsafe { Evbuffer::locked(buf, |b| b.add(d)) })
 }
 
@@ -447,6 +459,20 @@ pub unsafe extern "C" fn evbuffer_drain(buf: *mut evbuffer, len: size_t) -> c_in
         return -1;
     }
     // SAFETY: live buffer (caller).
+    if unsafe { (*buf).drain_unshared(len) } {
+        return 0;
+    }
+    // SAFETY: as above.
+    unsafe { drain_locked(buf, len) }
+}
+
+/// `evbuffer_drain` in general (out of line, as `add_locked`).
+///
+/// # Safety
+/// `buf` is live.
+#[inline(never)]
+unsafe fn drain_locked(buf: *mut evbuffer, len: size_t) -> c_int {
+    // SAFETY: caller's contract.
     rc(unsafe { Evbuffer::locked(buf, |b| b.drain(len)) })
 }
 
