@@ -52,7 +52,7 @@ unsafe extern "C" fn null_filter(src: *mut Evbuffer, dst: *mut Evbuffer, lim: is
 /// `bev` is a live filter.
 unsafe fn filt(bev: *mut Bufferevent) -> *mut Filter {
     // SAFETY: caller's contract.
-    unsafe { (*bev).p.filt }
+    unsafe { (*bev).p.link.cast::<Filter>() }
 }
 
 /// The bufferevent below (null once unlinked).
@@ -97,7 +97,7 @@ pub unsafe fn new(
             return ptr::null_mut();
         }
         (*bev).p.options = options;
-        (*bev).p.filt = Box::into_raw(Box::new(Filter {
+        (*bev).p.link = Box::into_raw(Box::new(Filter {
             underlying: u,
             in_cb: in_cb.or(Some(null_filter)),
             out_cb: out_cb.or(Some(null_filter)),
@@ -107,7 +107,8 @@ pub unsafe fn new(
             processing_in: false,
             processing_out: false,
             stopped_full: false,
-        }));
+        }))
+        .cast();
         init_generic_timeouts(bev);
         incref(u);
         setcb(u, Some(u_readcb), Some(u_writecb), Some(u_eventcb), bev.cast());
@@ -441,7 +442,7 @@ pub unsafe fn destruct(bev: *mut Bufferevent) {
             fc((*f).ctx);
         }
         let u = (*f).underlying;
-        (*bev).p.filt = ptr::null_mut();
+        (*bev).p.link = ptr::null_mut();
         drop(Box::from_raw(f));
         if !u.is_null() {
             lock(u);

@@ -184,8 +184,7 @@ pub struct Private {
     pub kind: Kind,
     pub options: c_int,
     refcnt: c_int,
-    /// The lock (null without `BEV_OPT_THREADSAFE`) and who else shares it.
-    lock: *mut c_void,
+    /// The lock and who else shares it (null without `BEV_OPT_THREADSAFE`).
     share: *mut LockShare,
     pub read_suspended: u16,
     pub write_suspended: u16,
@@ -209,10 +208,9 @@ pub struct Private {
     pub connection_refused: bool,
     /// The fd is not a socket: write with writev, not sendmsg.
     pub not_socket: bool,
-    // pair
-    pub partner: *mut Bufferevent,
-    // filter
-    pub filt: *mut filter::Filter,
+    /// By kind: a pair's partner (`*mut Bufferevent`, null once unlinked), a
+    /// filter's state (`*mut filter::Filter`); null for a socket.
+    pub link: *mut c_void,
 }
 
 // ---- small helpers ----------------------------------------------------------------
@@ -266,7 +264,7 @@ pub unsafe fn buflen(buf: *mut Evbuffer) -> usize {
 #[inline]
 pub unsafe fn lock(bev: *mut Bufferevent) {
     // SAFETY: caller's contract.
-    let l = unsafe { (*bev).p.lock };
+    let l = unsafe { lock_ptr(bev) };
     if !l.is_null() {
         // SAFETY: the lock came from alloc_lock and lives as long as its owner.
         unsafe { thread::lock(l, 0) };
@@ -278,7 +276,7 @@ pub unsafe fn lock(bev: *mut Bufferevent) {
 #[inline]
 pub unsafe fn unlock(bev: *mut Bufferevent) {
     // SAFETY: caller's contract.
-    let l = unsafe { (*bev).p.lock };
+    let l = unsafe { lock_ptr(bev) };
     if !l.is_null() {
         // SAFETY: the lock came from alloc_lock and this thread holds it.
         unsafe { thread::unlock(l, 0) };
@@ -330,7 +328,7 @@ pub unsafe fn decref_and_unlock(bev: *mut Bufferevent) -> c_int {
 pub unsafe fn enable_locking(bev: *mut Bufferevent, share: *mut LockShare) -> c_int {
     // SAFETY: caller's contract.
     unsafe {
-        if !(*bev).p.lock.is_null() {
+        if !(*bev).p.share.is_null() {
             return -1;
         }
         let share = if share.is_null() {
@@ -344,11 +342,23 @@ pub unsafe fn enable_locking(bev: *mut Bufferevent, share: *mut LockShare) -> c_
             share
         };
         (*bev).p.share = share;
-        (*bev).p.lock = (*share).lock;
         cbuf::evbuffer_enable_locking((*bev).input, (*share).lock);
         cbuf::evbuffer_enable_locking((*bev).output, (*share).lock);
     }
     0
+}
+
+/// The lock of `bev` (null without `BEV_OPT_THREADSAFE`).
+///
+/// # Safety
+/// `bev` is live.
+#[inline]
+pub unsafe fn lock_ptr(bev: *const Bufferevent) -> *mut c_void {
+    // SAFETY: caller's contract; a share lives as long as its bufferevents.
+    unsafe {
+        let s = (*bev).p.share;
+        if s.is_null() { ptr::null_mut() } else { (*s).lock }
+    }
 }
 
 /// The lock share of `bev` (null without a lock).
@@ -416,15 +426,8 @@ pub unsafe fn new_common(base: *mut EventBase, kind: Kind, ops: &'static Ops, op
         Evbuffer::locked_quiet(input, |x| x.set_parent(bev.cast()));
         Evbuffer::locked_quiet(output, |x| x.set_parent(bev.cast()));
         install_parent_hooks();
-        // The watermark callback, off until a high-water mark is set.
-        let e = cbuf::evbuffer_add_cb(input, Some(inbuf_wm_cb), bev.cast());
-        (*bev).p.inbuf_wm_cb = e;
-        if !e.is_null() {
-            Evbuffer::locked_quiet(input, |x| {
-                x.cb_change_flags(e, CB_ENABLED, false);
-                x.cb_set_internal_flags(e, CB_NODEFER);
-            });
-        }
+        // The watermark callback on `input` comes with the first high-water
+        // mark (as in libevent), so an idle connection does not pay for it.
     }
     bev
 }
@@ -702,10 +705,17 @@ pub unsafe fn setwatermark(bev: *mut Bufferevent, events: c_short, low: size_t, 
         if events & EV_READ != 0 {
             (*bev).wm_read = Watermark { low, high };
             let input = (*bev).input;
-            let e = (*bev).p.inbuf_wm_cb;
+            let mut e = (*bev).p.inbuf_wm_cb;
             if high != 0 {
+                if e.is_null() {
+                    e = cbuf::evbuffer_add_cb(input, Some(inbuf_wm_cb), bev.cast());
+                    (*bev).p.inbuf_wm_cb = e;
+                }
                 if !e.is_null() {
-                    Evbuffer::locked_quiet(input, |x| x.cb_change_flags(e, CB_ENABLED, true));
+                    Evbuffer::locked_quiet(input, |x| {
+                        x.cb_change_flags(e, CB_ENABLED, true);
+                        x.cb_set_internal_flags(e, CB_NODEFER);
+                    });
                 }
                 if buflen(input) >= high {
                     suspend_read(bev, SUSPEND_WM);

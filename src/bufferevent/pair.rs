@@ -28,8 +28,8 @@ pub unsafe fn new(base: *mut EventBase, options: c_int, out: *mut *mut Buffereve
             free(b2);
             return -1;
         }
-        (*b1).p.partner = b2;
-        (*b2).p.partner = b1;
+        (*b1).p.link = b2.cast();
+        (*b2).p.link = b1.cast();
         *out = b1;
         *out.add(1) = b2;
     }
@@ -62,7 +62,7 @@ pub unsafe fn partner(bev: *mut Bufferevent) -> *mut Bufferevent {
             return ptr::null_mut();
         }
         lock(bev);
-        let p = (*bev).p.partner;
+        let p = (*bev).p.link.cast::<Bufferevent>();
         unlock(bev);
         p
     }
@@ -145,7 +145,7 @@ unsafe extern "C" fn outbuf_cb(_buf: *mut Evbuffer, info: *const CbInfo, arg: *m
             return;
         }
         incref_and_lock(bev);
-        let partner = (*bev).p.partner;
+        let partner = (*bev).p.link.cast::<Bufferevent>();
         if !partner.is_null() && wants_to_talk(bev, partner) {
             transfer(bev, partner, false);
         }
@@ -165,7 +165,7 @@ pub unsafe fn enable(bev: *mut Bufferevent, what: c_short) -> c_int {
         if what & EV_WRITE != 0 && buflen((*bev).output) > 0 {
             reset_write_timeout(bev);
         }
-        let partner = (*bev).p.partner;
+        let partner = (*bev).p.link.cast::<Bufferevent>();
         if !partner.is_null() {
             if what & EV_READ != 0 && wants_to_talk(partner, bev) && buflen((*partner).output) > 0 {
                 transfer(partner, bev, false);
@@ -206,7 +206,7 @@ pub unsafe fn flush(bev: *mut Bufferevent, iotype: c_short, mode: c_int) -> c_in
         if mode == BEV_NORMAL {
             return 0;
         }
-        let partner = (*bev).p.partner;
+        let partner = (*bev).p.link.cast::<Bufferevent>();
         if partner.is_null() {
             return -1;
         }
@@ -240,10 +240,10 @@ pub unsafe fn flush(bev: *mut Bufferevent, iotype: c_short, mode: c_int) -> c_in
 pub unsafe fn unlink(bev: *mut Bufferevent) {
     // SAFETY: caller's contract; partners share the lock.
     unsafe {
-        let partner = (*bev).p.partner;
+        let partner = (*bev).p.link.cast::<Bufferevent>();
         if !partner.is_null() {
-            (*partner).p.partner = ptr::null_mut();
-            (*bev).p.partner = ptr::null_mut();
+            (*partner).p.link = ptr::null_mut();
+            (*bev).p.link = ptr::null_mut();
         }
     }
 }

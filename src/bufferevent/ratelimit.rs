@@ -183,7 +183,7 @@ fn gunlock(g: *mut Group) {
 unsafe fn try_lock(bev: *mut Bufferevent) -> bool {
     // SAFETY: caller's contract; the table is the active lock table.
     unsafe {
-        let l = (*bev).p.lock;
+        let l = super::lock_ptr(bev);
         if l.is_null() {
             return true;
         }
