@@ -78,11 +78,13 @@ pub const BEV_ERROR: c_int = 2;
 
 /// Why reading or writing is held back, apart from the program's
 /// enable/disable: a bit per reason, the direction runs only when none is set.
-pub const SUSPEND_WM: u16 = 0x01;
-pub const SUSPEND_BW: u16 = 0x02;
-pub const SUSPEND_BW_GROUP: u16 = 0x04;
-pub const SUSPEND_LOOKUP: u16 = 0x08;
-pub const SUSPEND_FILT_READ: u16 = 0x10;
+/// Why reading or writing is suspended: a set of `SUSPEND_*` reasons.
+pub type Suspend = u8;
+pub const SUSPEND_WM: Suspend = 0x01;
+pub const SUSPEND_BW: Suspend = 0x02;
+pub const SUSPEND_BW_GROUP: Suspend = 0x04;
+pub const SUSPEND_LOOKUP: Suspend = 0x08;
+pub const SUSPEND_FILT_READ: Suspend = 0x10;
 
 /// libevent 2.1's defaults for one read or write.
 pub const DEFAULT_MAX_SINGLE_READ: isize = 16384;
@@ -176,6 +178,8 @@ const _: () = {
     assert!(offset_of!(Bufferevent, timeout_write) == 368);
     assert!(offset_of!(Bufferevent, enabled) == 384);
     assert!(offset_of!(Bufferevent, p) == 392);
+    // One per connection: keep it in a 496-byte malloc chunk.
+    assert!(std::mem::size_of::<Bufferevent>() <= 488);
 };
 
 /// The private state (every field valid when all-zero, as allocated).
@@ -186,14 +190,18 @@ pub struct Private {
     refcnt: c_int,
     /// The lock and who else shares it (null without `BEV_OPT_THREADSAFE`).
     share: *mut LockShare,
-    pub read_suspended: u16,
-    pub write_suspended: u16,
+    pub read_suspended: Suspend,
+    pub write_suspended: Suspend,
     /// Callbacks waiting for the deferred run (`BEV_OPT_DEFER_CALLBACKS`).
     readcb_pending: bool,
     writecb_pending: bool,
     eventcb_pending: c_short,
     errno_pending: c_int,
-    deferred: EventCallback,
+    /// The deferred run of the callbacks: allocated with the bufferevent
+    /// when it defers callbacks, else on first need (most never need it).
+    deferred: *mut EventCallback,
+    /// The priority of that run (also the bufferevent's events' priority).
+    pub deferred_pri: u8,
     /// Our callback on `input` that applies the read high-water mark.
     inbuf_wm_cb: *mut CbEntry,
     /// Our callback on `output` (socket: start writing; pair: hand over;
@@ -422,7 +430,18 @@ pub unsafe fn new_common(base: *mut EventBase, kind: Kind, ops: &'static Ops, op
         }
         let eff = if base.is_null() { crate::capi::data::current_base() } else { base };
         let pri = if eff.is_null() { 0 } else { base::with_lock(eff, |q| q.npriorities() / 2) };
-        base::deferred_init(addr_of_mut!((*bev).p.deferred), pri.clamp(0, 255) as u8, Some(deferred_cb), bev.cast());
+        (*bev).p.deferred_pri = pri.clamp(0, 255) as u8;
+        if options & BEV_OPT_DEFER_CALLBACKS != 0 && deferred_callback(bev).is_null() {
+            cbuf::evbuffer_free(input);
+            cbuf::evbuffer_free(output);
+            if !(*bev).p.share.is_null() {
+                let share = (*bev).p.share;
+                thread::free_lock((*share).lock, thread::LOCKTYPE_RECURSIVE);
+                drop(Box::from_raw(share));
+            }
+            mm::free(bev.cast());
+            return ptr::null_mut();
+        }
         Evbuffer::locked_quiet(input, |x| x.set_parent(bev.cast()));
         Evbuffer::locked_quiet(output, |x| x.set_parent(bev.cast()));
         install_parent_hooks();
@@ -616,7 +635,7 @@ pub unsafe fn disable_locked(bev: *mut Bufferevent, what: c_short) -> c_int {
 ///
 /// # Safety
 /// `bev` is live.
-pub unsafe fn suspend_read(bev: *mut Bufferevent, why: u16) {
+pub unsafe fn suspend_read(bev: *mut Bufferevent, why: Suspend) {
     // SAFETY: caller's contract.
     unsafe {
         lock(bev);
@@ -633,7 +652,7 @@ pub unsafe fn suspend_read(bev: *mut Bufferevent, why: u16) {
 ///
 /// # Safety
 /// `bev` is live.
-pub unsafe fn unsuspend_read(bev: *mut Bufferevent, why: u16) {
+pub unsafe fn unsuspend_read(bev: *mut Bufferevent, why: Suspend) {
     // SAFETY: caller's contract.
     unsafe {
         lock(bev);
@@ -647,7 +666,7 @@ pub unsafe fn unsuspend_read(bev: *mut Bufferevent, why: u16) {
 
 /// # Safety
 /// `bev` is live.
-pub unsafe fn suspend_write(bev: *mut Bufferevent, why: u16) {
+pub unsafe fn suspend_write(bev: *mut Bufferevent, why: Suspend) {
     // SAFETY: caller's contract.
     unsafe {
         lock(bev);
@@ -661,7 +680,7 @@ pub unsafe fn suspend_write(bev: *mut Bufferevent, why: u16) {
 
 /// # Safety
 /// `bev` is live.
-pub unsafe fn unsuspend_write(bev: *mut Bufferevent, why: u16) {
+pub unsafe fn unsuspend_write(bev: *mut Bufferevent, why: Suspend) {
     // SAFETY: caller's contract.
     unsafe {
         lock(bev);
@@ -735,19 +754,47 @@ pub unsafe fn setwatermark(bev: *mut Bufferevent, events: c_short, low: size_t, 
 
 // ---- running the program's callbacks ---------------------------------------------------
 
+/// The deferred callback of `bev`, allocated on first use; null if out of
+/// memory.
+///
+/// # Safety
+/// `bev` is live and locked (or not yet shared).
+unsafe fn deferred_callback(bev: *mut Bufferevent) -> *mut EventCallback {
+    // SAFETY: caller's contract; the allocation is zeroed, sized and aligned
+    // for an EventCallback, and initialised before use.
+    unsafe {
+        if (*bev).p.deferred.is_null() {
+            let cb = mm::calloc(1, std::mem::size_of::<EventCallback>()).cast::<EventCallback>();
+            if cb.is_null() {
+                log::warnx("bufferevent: out of memory for the deferred callback");
+                return cb;
+            }
+            base::deferred_init(cb, (*bev).p.deferred_pri, Some(deferred_cb), bev.cast());
+            (*bev).p.deferred = cb;
+        }
+        (*bev).p.deferred
+    }
+}
+
 /// Queues the deferred run (taking a reference until it ran).
 ///
 /// # Safety
 /// `bev` is live and locked.
 unsafe fn schedule_deferred(bev: *mut Bufferevent) {
-    // SAFETY: caller's contract; the deferred callback lives inside bev,
+    // SAFETY: caller's contract; the deferred callback lives as long as bev,
     // which the reference keeps alive until it ran.
     unsafe {
         let base = ebase(bev);
         if base.is_null() {
             return;
         }
-        let cb = addr_of_mut!((*bev).p.deferred);
+        // Out of memory (only possible for a bufferevent created without
+        // BEV_OPT_DEFER_CALLBACKS): the pending flags stay set and the
+        // callbacks run with the next deferred run.
+        let cb = deferred_callback(bev);
+        if cb.is_null() {
+            return;
+        }
         if base::with_lock(base, |b| b.deferred_schedule(cb)) {
             (*bev).p.refcnt += 1;
         }
@@ -1032,10 +1079,24 @@ pub unsafe fn priority_set(bev: *mut Bufferevent, pri: c_int) -> c_int {
         {
             r = -1;
         } else {
-            (*bev).p.deferred.pri = pri as u8;
+            set_deferred_pri(bev, pri as u8);
         }
         unlock(bev);
         r
+    }
+}
+
+/// Sets the priority of the deferred run.
+///
+/// # Safety
+/// `bev` is live and locked.
+unsafe fn set_deferred_pri(bev: *mut Bufferevent, pri: u8) {
+    // SAFETY: caller's contract; `deferred` is null or ours.
+    unsafe {
+        (*bev).p.deferred_pri = pri;
+        if !(*bev).p.deferred.is_null() {
+            (*(*bev).p.deferred).pri = pri;
+        }
     }
 }
 
@@ -1056,7 +1117,7 @@ pub unsafe fn base_set(base: *mut EventBase, bev: *mut Bufferevent) -> c_int {
                 r = cev::event_base_set(base, addr_of_mut!((*bev).ev_write));
             }
             if r == 0 && !base.is_null() {
-                (*bev).p.deferred.pri = (base::with_lock(base, |b| b.npriorities()) / 2).clamp(0, 255) as u8;
+                set_deferred_pri(bev, (base::with_lock(base, |b| b.npriorities()) / 2).clamp(0, 255) as u8);
             }
         }
         unlock(bev);
@@ -1206,6 +1267,10 @@ unsafe fn release(bev: *mut Bufferevent) {
         if !share.is_null() && (*share).refs.fetch_sub(1, Ordering::AcqRel) == 1 {
             thread::free_lock((*share).lock, thread::LOCKTYPE_RECURSIVE);
             drop(Box::from_raw(share));
+        }
+        // Not queued: a queued run holds a reference.
+        if !(*bev).p.deferred.is_null() {
+            mm::free((*bev).p.deferred.cast());
         }
         mm::free(bev.cast());
     }

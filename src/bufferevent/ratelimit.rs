@@ -454,7 +454,7 @@ pub unsafe fn set_rate_limit(bev: *mut Bufferevent, cfg: *const TokenBucketCfg) 
         (*r).bucket.init(&*cfg, tick, keep);
         if !(*r).refill_assigned {
             cev::event_assign(addr_of_mut!((*r).refill), (*bev).ev_base, -1, EV_FINALIZE, Some(refill_cb), bev.cast());
-            let pri = (*bev).p.deferred.pri as c_int;
+            let pri = (*bev).p.deferred_pri as c_int;
             if pri != 0 {
                 cev::event_priority_set(addr_of_mut!((*r).refill), pri);
             }

@@ -152,7 +152,7 @@ pub unsafe fn setfd(bev: *mut Bufferevent, fd: c_int) {
         crate::core::debug::note_teardown(addr_of_mut!((*bev).ev_read));
         crate::core::debug::note_teardown(addr_of_mut!((*bev).ev_write));
         assign_events(bev, fd);
-        let pri = (*bev).p.deferred.pri as c_int;
+        let pri = (*bev).p.deferred_pri as c_int;
         if pri != 0 {
             cev::event_priority_set(addr_of_mut!((*bev).ev_read), pri);
             cev::event_priority_set(addr_of_mut!((*bev).ev_write), pri);
