@@ -41,8 +41,8 @@ fn isset(v: &[u64], fd: usize) -> bool {
 }
 
 impl Select {
-    pub fn new_boxed() -> Option<Box<dyn Backend>> {
-        Some(Box::new(Select { max_fd: -1, ..Default::default() }))
+    pub fn new_any() -> Option<super::AnyBackend> {
+        Some(super::AnyBackend::Select(Select { max_fd: -1, ..Default::default() }))
     }
 
     fn recompute_max(&mut self) {
@@ -82,7 +82,8 @@ impl Backend for Select {
         // A closed fd left registered makes select fail with EBADF: the loop
         // returns -1 with a warning, as with libevent.
         {
-            let words = (self.max_fd as usize + BITS) / BITS;
+            // max_fd + 1 bits; max_fd is -1 with no fd registered (only timers).
+            let words = ((self.max_fd + 1).max(0) as usize).div_ceil(BITS);
             self.out_read.clear();
             self.out_read.extend_from_slice(&self.read[..words.min(self.read.len())]);
             self.out_read.resize(words.max(1), 0);
