@@ -133,6 +133,7 @@ pub fn current_id() -> c_ulong {
     }
 }
 
+#[inline]
 pub fn have_id_fn() -> bool {
     ID_FN.load(Ordering::Acquire) != 0
 }
@@ -184,8 +185,20 @@ pub unsafe fn free_lock(lock: *mut c_void, locktype: c_uint) {
 ///
 /// # Safety
 /// `lock` is null or came from `alloc_lock` and is not freed.
+#[inline(always)]
 pub unsafe fn lock(lock: *mut c_void, mode: c_uint) {
-    if let (false, Some(f)) = (lock.is_null(), lock_table().lock) {
+    // Without threading every lock is null: one branch, no table lookup.
+    if !lock.is_null() {
+        // SAFETY: forwarded contract.
+        unsafe { lock_slow(lock, mode) }
+    }
+}
+
+/// # Safety
+/// As `lock`, with `lock` not null.
+#[inline(never)]
+unsafe fn lock_slow(lock: *mut c_void, mode: c_uint) {
+    if let Some(f) = lock_table().lock {
         // SAFETY: `lock` came from alloc_lock.
         unsafe { f(mode, lock) };
     }
@@ -195,8 +208,19 @@ pub unsafe fn lock(lock: *mut c_void, mode: c_uint) {
 ///
 /// # Safety
 /// `lock` is null or came from `alloc_lock` and is held by this thread.
+#[inline(always)]
 pub unsafe fn unlock(lock: *mut c_void, mode: c_uint) {
-    if let (false, Some(f)) = (lock.is_null(), lock_table().unlock) {
+    if !lock.is_null() {
+        // SAFETY: forwarded contract.
+        unsafe { unlock_slow(lock, mode) }
+    }
+}
+
+/// # Safety
+/// As `unlock`, with `lock` not null.
+#[inline(never)]
+unsafe fn unlock_slow(lock: *mut c_void, mode: c_uint) {
+    if let Some(f) = lock_table().unlock {
         // SAFETY: `lock` came from alloc_lock.
         unsafe { f(mode, lock) };
     }
@@ -222,7 +246,10 @@ pub unsafe fn free_cond(cond: *mut c_void) {
 /// # Safety
 /// `cond` is null or came from `alloc_cond`.
 pub unsafe fn broadcast(cond: *mut c_void) {
-    if let (false, Some(f)) = (cond.is_null(), cond_table().signal_condition) {
+    if cond.is_null() {
+        return;
+    }
+    if let Some(f) = cond_table().signal_condition {
         // SAFETY: `cond` came from alloc_cond.
         unsafe { f(cond, 1) };
     }

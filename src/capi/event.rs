@@ -43,19 +43,31 @@ unsafe fn on_base<R>(base: *mut event_base, none: R, f: impl FnOnce(&mut EventBa
 ///
 /// # Safety
 /// `ev` is null or points to a `struct event`.
+#[inline(always)]
 unsafe fn has_base(ev: *const event, func: &str) -> bool {
     // SAFETY: caller's contract.
-    match unsafe { ev.as_ref() } {
-        None => {
-            log::warnx(&format!("{func}: called with a NULL event"));
-            false
-        }
-        Some(e) if e.base.is_null() => {
-            log::warnx(&format!("{func}: event has no event_base set."));
-            false
-        }
-        Some(_) => true,
+    if !ev.is_null() && !unsafe { (*ev).base }.is_null() {
+        return true;
     }
+    no_base(ev, func);
+    false
+}
+
+#[cold]
+#[inline(never)]
+fn no_base(ev: *const event, func: &str) {
+    if ev.is_null() {
+        log::warnx(&format!("{func}: called with a NULL event"));
+    } else {
+        log::warnx(&format!("{func}: event has no event_base set."));
+    }
+}
+
+/// Whether debug logging is on (`event_enable_debug_logging`): the hot
+/// entry points test this once and build their messages out of line.
+#[inline(always)]
+fn debug_logging() -> bool {
+    super::data::debug_logging_mask() != 0
 }
 
 // ---- bases and configuration -------------------------------------------------
@@ -253,6 +265,12 @@ pub extern "C" fn event_self_cbarg() -> *mut c_void {
     ptr::addr_of!(SELF_CBARG).cast_mut().cast()
 }
 
+#[cold]
+fn null_assign() -> c_int {
+    log::warnx("event_assign: called with a NULL event");
+    -1
+}
+
 /// Prepares caller-owned memory as an event. Allocates nothing.
 #[no_mangle]
 pub unsafe extern "C" fn event_assign(
@@ -263,11 +281,52 @@ pub unsafe extern "C" fn event_assign(
     callback: event_callback_fn,
     arg: *mut c_void,
 ) -> c_int {
+    // SAFETY: forwarded contract.
+    unsafe { assign_impl(ev, base, fd, events, callback, arg) }
+}
+
+/// `event_assign`'s body, shared with `event_new` (which so avoids a call
+/// through the PLT). The usual case (a base given, debug mode off) makes
+/// no call at all.
+///
+/// # Safety
+/// As `event_assign`.
+#[inline(always)]
+unsafe fn assign_impl(
+    ev: *mut event,
+    base: *mut event_base,
+    fd: evutil_socket_t,
+    events: c_short,
+    callback: event_callback_fn,
+    arg: *mut c_void,
+) -> c_int {
     if ev.is_null() {
-        log::warnx("event_assign: called with a NULL event");
-        return -1;
+        return null_assign();
     }
     debug::mark_too_late();
+    if base.is_null() || debug::is_on() {
+        // SAFETY: forwarded contract.
+        return unsafe { assign_general(ev, base, fd, events, callback, arg) };
+    }
+    let arg = if arg == event_self_cbarg() { ev.cast() } else { arg };
+    // SAFETY: ev points to a struct event's worth of writable memory; base
+    // is live. Debug mode is off, so there is nothing to note.
+    unsafe { base::assign_fields(ev, base, fd, events, callback, arg) }
+}
+
+/// `event_assign` with the 1.x current base or debug mode.
+///
+/// # Safety
+/// As `event_assign`, with `ev` not null.
+#[inline(never)]
+unsafe fn assign_general(
+    ev: *mut event,
+    base: *mut event_base,
+    fd: evutil_socket_t,
+    events: c_short,
+    callback: event_callback_fn,
+    arg: *mut c_void,
+) -> c_int {
     let base = base_or_current(base);
     let arg = if arg == event_self_cbarg() { ev.cast() } else { arg };
     debug::assert_not_added(ev);
@@ -290,7 +349,7 @@ pub unsafe extern "C" fn event_new(
         return ptr::null_mut();
     }
     // SAFETY: ev is fresh memory of the right size.
-    if unsafe { event_assign(ev, base, fd, events, callback, arg) } < 0 {
+    if unsafe { assign_impl(ev, base, fd, events, callback, arg) } < 0 {
         // SAFETY: the pointer came from this library's allocator and is dropped here.
         unsafe { crate::mm::free(ev.cast()) };
         return ptr::null_mut();
@@ -322,10 +381,32 @@ pub unsafe extern "C" fn event_add(ev: *mut event, tv: *const timeval) -> c_int 
     debug::assert_is_setup(ev);
     // SAFETY: tv is null or valid; the event's base is live.
     let tv = unsafe { opt_ref(tv) };
-    log::debug(|| {
+    if debug_logging() {
         // SAFETY: ev is a live event (checked above).
-        let e = unsafe { &*ev };
-        let cb = unsafe { e.callback.cb.event }.map_or(ptr::null(), |f| f as *const c_void);
+        unsafe { log_add(ev, tv) };
+    }
+    // SAFETY: the event's base is live and not borrowed here.
+    unsafe {
+        let base = (*ev).base;
+        if (*base).is_lockless() {
+            return (*base).add(ev, tv, false);
+        }
+        base::with_lock(base, |b| b.add(ev, tv, false))
+    }
+}
+
+/// event_add's debug-log lines.
+///
+/// # Safety
+/// `ev` is a live event.
+#[cold]
+#[inline(never)]
+unsafe fn log_add(ev: *mut event, tv: Option<&timeval>) {
+    // SAFETY: caller's contract.
+    let e = unsafe { &*ev };
+    // SAFETY: every member of the callback union is one function pointer.
+    let cb = unsafe { e.callback.cb.event }.map_or(ptr::null(), |f| f as *const c_void);
+    log::debug(|| {
         format!(
             "event_add: event: {ev:p} (fd {}), {}{}{}{}call {cb:p}",
             e.fd,
@@ -337,38 +418,49 @@ pub unsafe extern "C" fn event_add(ev: *mut event, tv: *const timeval) -> c_int 
     });
     if let Some(t) = tv {
         log::debug(|| {
-            // SAFETY: as above.
-            let cb = unsafe { (*ev).callback.cb.event }.map_or(ptr::null(), |f| f as *const c_void);
             format!("event_add: event {ev:p}, timeout in {} seconds {} useconds, call {cb:p}", t.tv_sec, t.tv_usec)
         });
     }
-    unsafe { base::with_lock((*ev).base, |b| b.add(ev, tv, false)) }
 }
 
+#[inline(always)]
 unsafe fn del_common(ev: *mut event, mode: DelMode) -> c_int {
     // SAFETY: ev is null or an event.
     if !unsafe { has_base(ev, "event_del_") } {
         return -1;
     }
-    log::debug(|| {
+    if debug_logging() {
         // SAFETY: ev is a live event (checked above).
-        let e = unsafe { &*ev };
-        let cb = unsafe { e.callback.cb.event }.map_or(ptr::null(), |f| f as *const c_void);
-        format!("event_del: {ev:p} (fd {}), callback {cb:p}", e.fd)
-    });
+        unsafe { log_del(ev) };
+    }
     // SAFETY: as above. Without threads, an event on no queue needs nothing
     // from its base (which may already be freed); with threads, its
     // callback may be running in another thread, which `del` waits for.
-    let r = unsafe {
+    unsafe {
         if (*ev).callback.flags & (EVLIST_INSERTED | EVLIST_TIMEOUT | EVLIST_ACTIVE | EVLIST_ACTIVE_LATER) == 0
             && !crate::thread::have_id_fn()
         {
             0
+        } else if (*(*ev).base).is_lockless() {
+            (*(*ev).base).del(ev, mode)
         } else {
             base::with_lock((*ev).base, |b| b.del(ev, mode))
         }
-    };
-    r
+    }
+}
+
+/// event_del's debug-log line.
+///
+/// # Safety
+/// `ev` is a live event.
+#[cold]
+#[inline(never)]
+unsafe fn log_del(ev: *mut event) {
+    // SAFETY: caller's contract.
+    let e = unsafe { &*ev };
+    // SAFETY: every member of the callback union is one function pointer.
+    let cb = unsafe { e.callback.cb.event }.map_or(ptr::null(), |f| f as *const c_void);
+    log::debug(|| format!("event_del: {ev:p} (fd {}), callback {cb:p}", e.fd));
 }
 
 /// Makes `ev` non-pending and non-active.

@@ -7,7 +7,7 @@
 //! held for a stretch of code that calls no user callback; the loop drops it
 //! before each callback and takes it again after.
 
-use super::backend::{Backend, Ready, METHODS};
+use super::backend::{AnyBackend, Backend, Ready, METHODS};
 use super::clock::{self, micros_to_tv, tv_to_micros, Micros};
 use super::event::*;
 use super::iomap::{AddError, IoMap};
@@ -108,6 +108,7 @@ impl CbQueue {
     }
     /// # Safety
     /// `cb` is live and in no queue.
+    #[inline]
     unsafe fn push_back(&mut self, cb: *mut EventCallback) {
         // SAFETY: `cb` and the tail are live (queue invariant).
         unsafe {
@@ -123,6 +124,7 @@ impl CbQueue {
     }
     /// # Safety
     /// `cb` is live and in this queue.
+    #[inline]
     unsafe fn remove(&mut self, cb: *mut EventCallback) {
         // SAFETY: `cb` and its neighbours are live (queue invariant).
         unsafe {
@@ -171,7 +173,7 @@ struct OnceEvent {
 }
 
 pub struct EventBase {
-    backend: Option<Box<dyn Backend>>,
+    backend: Option<AnyBackend>,
     /// "epoll (with changelist)" when a program asks for libevent's
     /// changelist: our epoll always batches changes, but the name reports
     /// what was asked, as libevent's does.
@@ -392,13 +394,22 @@ impl EventBase {
     }
 
     /// Wakes the loop if another thread runs it.
+    #[inline(always)]
     pub fn notify_if_needed(&mut self) {
+        // Without threads the base has no eventfd: one branch.
         if self.notify_fd >= 0 && !self.notify_pending && self.need_notify() {
             self.notify_pending = true;
             let one: u64 = 1;
             // SAFETY: writing 8 bytes to our eventfd.
             unsafe { libc::write(self.notify_fd, (&one as *const u64).cast(), 8) };
         }
+    }
+
+    /// Whether the base has no lock (threading off): API calls may then skip
+    /// `with_lock` and call the base directly.
+    #[inline(always)]
+    pub fn is_lockless(&self) -> bool {
+        self.th_lock.is_null()
     }
 
     /// Whether the caller is the thread running the loop (or threads are off).
@@ -452,6 +463,7 @@ pub fn new_zeroed_event() -> Box<Event> {
 
 impl EventBase {
     /// Monotonic "now": the cached value inside the loop, else the clock.
+    #[inline]
     pub fn now(&mut self) -> Micros {
         if self.tv_cache != 0 {
             return self.tv_cache;
@@ -677,12 +689,14 @@ fn strip_tag(tv: &timeval) -> Micros {
 // ---- counts ------------------------------------------------------------------
 
 impl EventBase {
+    #[inline]
     fn incr_count(&mut self, flags: c_short) {
         if flags & EVLIST_INTERNAL == 0 {
             self.event_count += 1;
             self.event_count_max = self.event_count_max.max(self.event_count);
         }
     }
+    #[inline]
     fn decr_count(&mut self, flags: c_short) {
         if flags & EVLIST_INTERNAL == 0 {
             self.event_count -= 1;
@@ -745,6 +759,7 @@ impl EventBase {
 // ---- queues --------------------------------------------------------------------
 
 impl EventBase {
+    #[inline]
     fn queue_for(&mut self, cb: *mut EventCallback) -> &mut CbQueue {
         // SAFETY: `cb` is a live callback (caller's invariant).
         let pri = unsafe { (*cb).pri } as usize;
@@ -756,6 +771,7 @@ impl EventBase {
 
     /// # Safety
     /// `cb` is live and on no active queue.
+    #[inline]
     unsafe fn insert_active(&mut self, cb: *mut EventCallback) {
         // SAFETY: `cb` is live (caller).
         let flags = unsafe { (*cb).flags };
@@ -770,6 +786,7 @@ impl EventBase {
 
     /// # Safety
     /// `cb` is live and on its active queue.
+    #[inline]
     unsafe fn remove_active(&mut self, cb: *mut EventCallback) {
         // SAFETY: `cb` is live and queued (caller).
         unsafe {
@@ -818,23 +835,29 @@ impl EventBase {
         }
     }
 
-    /// Queues `ev`'s timeout (its `timeout` field is already set): in its
-    /// common-timeout FIFO if tagged, else in the heap.
+    /// Queues `ev`'s timeout (its `timeout` field is already set): in the
+    /// heap under `key` if given (an untagged expiry, in microseconds),
+    /// else in the common-timeout FIFO its tag names.
     ///
     /// # Safety
-    /// `ev` is live and its timeout is queued nowhere.
-    unsafe fn insert_timeout(&mut self, ev: *mut Event) {
+    /// `ev` is live and its timeout is queued nowhere; `key` is None exactly
+    /// when `ev.timeout` carries one of this base's common-timeout tags.
+    #[inline]
+    unsafe fn insert_timeout(&mut self, ev: *mut Event, key: Option<Micros>) {
         // SAFETY: `ev` is live (caller).
-        let tv = unsafe {
+        unsafe {
             self.incr_count((*ev).callback.flags);
             (*ev).callback.flags |= EVLIST_TIMEOUT;
-            (*ev).timeout
-        };
-        match self.common_index(&tv) {
-            // SAFETY: tagged for queue q, not linked anywhere.
-            Some(q) => unsafe { self.common_insert(q, ev) },
+        }
+        match key {
             // SAFETY: `ev` is live (caller) and stays until it leaves the heap.
-            None => unsafe { self.timers.push(ev, strip_tag(&tv)) },
+            Some(key) => unsafe { self.timers.push(ev, key) },
+            None => {
+                // SAFETY: `ev` is live (caller).
+                let q = self.common_index(unsafe { &(*ev).timeout }).expect("tagged timeout");
+                // SAFETY: tagged for queue q, not linked anywhere.
+                unsafe { self.common_insert(q, ev) }
+            }
         }
     }
 
@@ -873,6 +896,12 @@ unsafe fn stop_signal_calls(e: &mut Event) {
     }
 }
 
+#[cold]
+fn signal_with_io() -> c_int {
+    log::warnx("event_assign: EV_SIGNAL is not compatible with EV_READ, EV_WRITE or EV_CLOSED");
+    -1
+}
+
 /// `event_assign` on raw memory. Returns -1 (logged) for invalid flags.
 ///
 /// # Safety
@@ -885,10 +914,31 @@ pub unsafe fn assign(
     cb: EventCallbackFn,
     arg: *mut c_void,
 ) -> c_int {
+    // SAFETY: forwarded contract.
+    let r = unsafe { assign_fields(ev, base, fd, events, cb, arg) };
+    if r == 0 {
+        debug::note_setup(ev);
+    }
+    r
+}
+
+/// `assign` without debug mode's bookkeeping (for callers that know debug
+/// mode is off).
+///
+/// # Safety
+/// As `assign`.
+#[inline(always)]
+pub unsafe fn assign_fields(
+    ev: *mut Event,
+    base: *mut EventBase,
+    fd: EvutilSocket,
+    events: c_short,
+    cb: EventCallbackFn,
+    arg: *mut c_void,
+) -> c_int {
     let closure = if events & EV_SIGNAL != 0 {
         if events & EV_IO_MASK != 0 {
-            log::warnx("event_assign: EV_SIGNAL is not compatible with EV_READ, EV_WRITE or EV_CLOSED");
-            return -1;
+            return signal_with_io();
         }
         CLOSURE_EVENT_SIGNAL
     } else if events & EV_PERSIST != 0 {
@@ -912,7 +962,6 @@ pub unsafe fn assign(
             (*ev).callback.pri = ((*base).active.len() / 2) as u8;
         }
     }
-    debug::note_setup(ev);
     0
 }
 
@@ -922,94 +971,114 @@ impl EventBase {
 ///
 /// # Safety
 /// `ev` is live, assigned to this base, and not inside the base's memory.
+#[inline]
 pub unsafe fn add(&mut self, ev: *mut Event, tv: Option<&timeval>, tv_is_absolute: bool) -> c_int {
-    let b = self;
     debug::assert_is_setup(ev);
     // SAFETY: caller's contract.
-    let e = unsafe { &mut *ev };
-    if e.callback.flags & EVLIST_FINALIZING != 0 {
+    let (flags, events) = unsafe { ((*ev).callback.flags, (*ev).events) };
+    if flags & EVLIST_FINALIZING != 0 {
         return -1;
     }
-    let mut res = 0;
-    if e.events & (EV_IO_MASK | EV_SIGNAL) != 0
-        && e.callback.flags & (EVLIST_INSERTED | EVLIST_ACTIVE | EVLIST_ACTIVE_LATER) == 0
+    if events & (EV_IO_MASK | EV_SIGNAL) != 0
+        && flags & (EVLIST_INSERTED | EVLIST_ACTIVE | EVLIST_ACTIVE_LATER) == 0
+        && self.insert(ev) == -1
     {
-        res = b.insert(ev);
+        return -1;
     }
-    if res != -1 {
-        if let Some(tv) = tv {
-            if e.callback.closure == CLOSURE_EVENT_PERSIST && !tv_is_absolute {
-                e.links.extra.io_timeout = *tv;
-            }
-            // Rescheduling an event made active by its timeout cancels that run.
-            if e.callback.flags & EVLIST_ACTIVE != 0 && e.res & EV_TIMEOUT != 0 {
-                if e.events & EV_SIGNAL != 0 {
-                    // SAFETY: a signal event's extra is the call count.
-                    unsafe { stop_signal_calls(e) };
-                }
-                // SAFETY: the event is on its active queue.
-                unsafe { b.remove_active(ev.cast()) };
-            }
-            let now = b.now();
-            let abs_tv = if tv_is_absolute {
-                *tv
-            } else if b.is_common_timeout(tv) {
-                let mut t = micros_to_tv(now.saturating_add(strip_tag(tv)));
-                t.tv_usec |= (tv.tv_usec as i64 & !COMMON_TIMEOUT_MICROSECONDS_MASK) as libc::suseconds_t;
-                t
-            } else {
-                micros_to_tv(now.saturating_add(tv_to_micros(tv)))
-            };
-            let was_heap = e.callback.flags & EVLIST_TIMEOUT != 0 && !b.is_common_timeout(&e.timeout);
-            if was_heap && !b.is_common_timeout(&abs_tv) {
-                // Heap to heap: move in place (as libevent's heap adjust).
-                e.timeout = abs_tv;
-                // SAFETY: it is live and in the heap (was_heap).
-                unsafe { b.timers.update(ev, strip_tag(&abs_tv)) };
-            } else {
-                if e.callback.flags & EVLIST_TIMEOUT != 0 {
-                    // SAFETY: its timeout is queued.
-                    unsafe { b.remove_timeout(ev) };
-                }
-                e.timeout = abs_tv;
-                // SAFETY: the event is live and its timeout queued nowhere.
-                unsafe { b.insert_timeout(ev) };
-            }
+    if let Some(tv) = tv {
+        // SAFETY: caller's contract.
+        unsafe { self.add_timeout(ev, tv, tv_is_absolute) };
+    }
+    self.notify_if_needed();
+    debug::note_add(ev);
+    0
+}
+
+/// The timeout part of `add`: (re)schedules `ev` for `tv`.
+///
+/// # Safety
+/// As `add`.
+unsafe fn add_timeout(&mut self, ev: *mut Event, tv: &timeval, tv_is_absolute: bool) {
+    let b = self;
+    // SAFETY: caller's contract.
+    let e = unsafe { &mut *ev };
+    if e.callback.closure == CLOSURE_EVENT_PERSIST && !tv_is_absolute {
+        e.links.extra.io_timeout = *tv;
+    }
+    // Rescheduling an event made active by its timeout cancels that run.
+    if e.callback.flags & EVLIST_ACTIVE != 0 && e.res & EV_TIMEOUT != 0 {
+        if e.events & EV_SIGNAL != 0 {
+            // SAFETY: a signal event's extra is the call count.
+            unsafe { stop_signal_calls(e) };
         }
-        b.notify_if_needed();
-        debug::note_add(ev);
+        // SAFETY: the event is on its active queue.
+        unsafe { b.remove_active(ev.cast()) };
     }
-    res
+    // The expiry as a timeval (with the common-timeout tag, if any) and,
+    // for the heap, as microseconds (`key`, None for a tagged one).
+    let (abs_tv, key) = if tv_is_absolute {
+        (*tv, (!b.is_common_timeout(tv)).then(|| strip_tag(tv)))
+    } else if b.is_common_timeout(tv) {
+        let now = b.now();
+        let mut t = micros_to_tv(now.saturating_add(strip_tag(tv)));
+        t.tv_usec |= (tv.tv_usec as i64 & !COMMON_TIMEOUT_MICROSECONDS_MASK) as libc::suseconds_t;
+        (t, None)
+    } else {
+        let key = b.now().saturating_add(tv_to_micros(tv));
+        (micros_to_tv(key), Some(key))
+    };
+    let was_heap = e.callback.flags & EVLIST_TIMEOUT != 0 && !b.is_common_timeout(&e.timeout);
+    match key {
+        Some(key) if was_heap => {
+            // Heap to heap: move in place (as libevent's heap adjust).
+            e.timeout = abs_tv;
+            // SAFETY: it is live and in the heap (was_heap).
+            unsafe { b.timers.update(ev, key) };
+        }
+        _ => {
+            if e.callback.flags & EVLIST_TIMEOUT != 0 {
+                // SAFETY: its timeout is queued.
+                unsafe { b.remove_timeout(ev) };
+            }
+            e.timeout = abs_tv;
+            // SAFETY: the event is live and its timeout queued nowhere;
+            // `key` is None exactly for a tagged `abs_tv`.
+            unsafe { b.insert_timeout(ev, key) };
+        }
+    }
 }
 
 /// `event_del_nolock_`: takes `ev` off every queue of the base.
 ///
 /// # Safety
 /// `ev` is live and assigned to this base.
+#[inline]
 pub unsafe fn del(&mut self, ev: *mut Event, mode: DelMode) -> c_int {
     let b = self;
     // SAFETY: caller's contract.
     let e = unsafe { &mut *ev };
-    if mode != DelMode::EvenIfFinalizing && e.callback.flags & EVLIST_FINALIZING != 0 {
+    // Each step below clears only its own flag, so one snapshot serves all.
+    let flags = e.callback.flags;
+    if mode != DelMode::EvenIfFinalizing && flags & EVLIST_FINALIZING != 0 {
         return 0;
     }
     if e.events & EV_SIGNAL != 0 {
         // SAFETY: a signal event's extra is the call count.
         unsafe { stop_signal_calls(e) };
     }
-    if e.callback.flags & EVLIST_TIMEOUT != 0 {
+    if flags & EVLIST_TIMEOUT != 0 {
         // SAFETY: the flag says it is in the heap.
         unsafe { b.remove_timeout(ev) };
     }
-    if e.callback.flags & EVLIST_ACTIVE != 0 {
+    if flags & EVLIST_ACTIVE != 0 {
         // SAFETY: the flag says it is queued.
         unsafe { b.remove_active(ev.cast()) };
-    } else if e.callback.flags & EVLIST_ACTIVE_LATER != 0 {
+    } else if flags & EVLIST_ACTIVE_LATER != 0 {
         // SAFETY: as above.
         unsafe { b.remove_active_later(ev.cast()) };
     }
-    if e.callback.flags & EVLIST_INSERTED != 0 {
-        b.decr_count(e.callback.flags);
+    if flags & EVLIST_INSERTED != 0 {
+        b.decr_count(flags);
         e.callback.flags &= !EVLIST_INSERTED;
         if e.events & EV_IO_MASK != 0 {
             b.io_del(ev);
@@ -1020,20 +1089,23 @@ pub unsafe fn del(&mut self, ev: *mut Event, mode: DelMode) -> c_int {
     }
     debug::note_del(ev);
     // If the loop runs this event's callback in another thread, wait for it
-    // to return (unless asked not to, or the event is EV_FINALIZE).
-    let wait = match mode {
-        DelMode::Block => true,
-        DelMode::AutoBlock => e.events & EV_FINALIZE == 0,
-        DelMode::NoBlock | DelMode::EvenIfFinalizing => false,
-    };
-    if wait && !b.th_cond.is_null() && b.current == ev.cast() && !b.in_loop_thread() {
-        // The loop changes `current` while we wait (lock released): read it
-        // afresh each time.
-        // SAFETY: a plain field of the live base.
-        while unsafe { ptr::read_volatile(&b.current) } == ev.cast() {
-            b.current_waiters += 1;
-            // SAFETY: the condition and lock came from our allocators; the lock is held.
-            unsafe { thread::wait(b.th_cond, b.th_lock) };
+    // to return (unless asked not to, or the event is EV_FINALIZE). Without
+    // threads there is no condition: one branch.
+    if !b.th_cond.is_null() && b.current == ev.cast() {
+        let wait = match mode {
+            DelMode::Block => true,
+            DelMode::AutoBlock => e.events & EV_FINALIZE == 0,
+            DelMode::NoBlock | DelMode::EvenIfFinalizing => false,
+        };
+        if wait && !b.in_loop_thread() {
+            // The loop changes `current` while we wait (lock released): read
+            // it afresh each time.
+            // SAFETY: a plain field of the live base.
+            while unsafe { ptr::read_volatile(&b.current) } == ev.cast() {
+                b.current_waiters += 1;
+                // SAFETY: the condition and lock came from our allocators; the lock is held.
+                unsafe { thread::wait(b.th_cond, b.th_lock) };
+            }
         }
     }
     0
@@ -1043,6 +1115,7 @@ pub unsafe fn del(&mut self, ev: *mut Event, mode: DelMode) -> c_int {
 ///
 /// # Safety
 /// `ev` is live and assigned to this base.
+#[inline(always)]
 pub unsafe fn activate(&mut self, ev: *mut Event, res: c_short, ncalls: c_short) {
     let b = self;
     // SAFETY: caller's contract.
@@ -1065,8 +1138,14 @@ pub unsafe fn activate(&mut self, ev: *mut Event, res: c_short, ncalls: c_short)
     if e.events & EV_SIGNAL != 0 {
         e.links.extra.sig = SigCalls { ncalls, pncalls: ptr::null_mut() };
     }
-    // SAFETY: the callback is live (above).
-    unsafe { callback_activate(b, ev.cast()) };
+    // What `callback_activate` would do, without testing the flags again.
+    if f & EVLIST_ACTIVE_LATER != 0 {
+        // SAFETY: the flag says it is on the later queue.
+        unsafe { b.remove_active_later(ev.cast()) };
+    }
+    // SAFETY: the callback is live and now on no queue.
+    unsafe { b.insert_active(ev.cast()) };
+    b.notify_if_needed();
 }
 }
 
@@ -1315,6 +1394,7 @@ impl EventBase {
 
 impl EventBase {
     /// Links an I/O or signal event into its map and marks it inserted.
+    #[inline]
     fn insert(&mut self, ev: *mut Event) -> c_int {
         // SAFETY: `ev` is live (callers).
         let e = unsafe { &mut *ev };
@@ -1327,6 +1407,7 @@ impl EventBase {
         0
     }
 
+    #[inline]
     fn io_add(&mut self, ev: *mut Event) -> c_int {
         // SAFETY: `ev` is live (callers).
         let fd = unsafe { (*ev).fd };
@@ -1341,14 +1422,6 @@ impl EventBase {
         }
         // SAFETY: `ev` is live and in no list (not INSERTED).
         match unsafe { self.io.add(fd as usize, ev) } {
-            Err(AddError::MixedEdgeTriggered) => {
-                log::warnx(&format!("Tried to mix edge-triggered and non-edge-triggered events on fd {fd}"));
-                -1
-            }
-            Err(AddError::TooMany) => {
-                log::warnx(&format!("Too many events reading or writing on fd {fd}"));
-                -1
-            }
             Ok((old, new)) => {
                 if old == new {
                     return 0;
@@ -1362,9 +1435,11 @@ impl EventBase {
                 }
                 1
             }
+            Err(e) => io_add_refused(fd, e),
         }
     }
 
+    #[inline]
     fn io_del(&mut self, ev: *mut Event) {
         // SAFETY: `ev` is live and linked under its fd (INSERTED).
         let fd = unsafe { (*ev).fd };
@@ -1435,6 +1510,18 @@ impl EventBase {
     }
 }
 
+/// Logs why the fd map refused an event; returns -1.
+#[cold]
+fn io_add_refused(fd: c_int, e: AddError) -> c_int {
+    match e {
+        AddError::MixedEdgeTriggered => {
+            log::warnx(&format!("Tried to mix edge-triggered and non-edge-triggered events on fd {fd}"))
+        }
+        AddError::TooMany => log::warnx(&format!("Too many events reading or writing on fd {fd}")),
+    }
+    -1
+}
+
 /// Whether `fd` is below the process's limit on open files (an fd at or
 /// beyond it cannot be open, and must not size our fd-indexed tables).
 fn fd_could_be_open(fd: c_int) -> bool {
@@ -1460,6 +1547,7 @@ unsafe extern "C" fn notify_drain_cb(fd: EvutilSocket, _what: c_short, arg: *mut
 ///
 /// # Safety
 /// `base` is live and not borrowed by the caller.
+#[inline(always)]
 pub unsafe fn with_lock<R>(base: *mut EventBase, f: impl FnOnce(&mut EventBase) -> R) -> R {
     // SAFETY: caller's contract; the lock pointer never changes after creation.
     let lock = unsafe { (*base).th_lock };
@@ -1507,6 +1595,7 @@ impl EventBase {
     }
 
     /// `evmap_io_active_`: activates the events on `fd` that want `what`.
+    #[inline]
     pub fn activate_fd(&mut self, fd: c_int, what: c_short) {
         if fd < 0 {
             return;
@@ -1559,6 +1648,7 @@ impl EventBase {
 ///
 /// # Safety
 /// The lock is held by this thread on entry.
+#[inline(always)]
 unsafe fn call_unlocked(base: *mut EventBase, f: impl FnOnce()) {
     // SAFETY: caller's contract; the lock pointer never changes.
     let lock = unsafe { (*base).th_lock };
@@ -1679,7 +1769,7 @@ unsafe fn dispatch(base: *mut EventBase, timeout: Option<Micros>) -> Result<(), 
         let mut ready = std::mem::take(&mut (*base).ready);
         ready.clear();
         let lock = (*base).th_lock;
-        let be: *mut dyn Backend = &mut **(*base).backend.as_mut().expect("base has a backend");
+        let be: *mut AnyBackend = (*base).backend.as_mut().expect("base has a backend");
         let r = (*be).dispatch(timeout, &mut ready, lock);
         (*base).ready = ready;
         r

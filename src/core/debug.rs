@@ -1,7 +1,8 @@
 //! `event_enable_debug_mode`: remembers every event that was set up and
 //! whether it is added, to catch the classic misuses (re-assigning a pending
 //! event, using an event never set up or already freed) as libevent does —
-//! with a fatal error naming the function. Costs nothing when off.
+//! with a fatal error naming the function. Costs nothing when off: each
+//! entry point is an inlined test of `is_on` in front of a cold body.
 
 use super::event::{Event, EVLIST_INIT};
 use crate::log;
@@ -14,6 +15,7 @@ static TOO_LATE: AtomicBool = AtomicBool::new(false);
 /// Event address -> added.
 static MAP: Mutex<Option<HashMap<usize, bool>>> = Mutex::new(None);
 
+#[inline(always)]
 pub fn is_on() -> bool {
     ON.load(Ordering::Relaxed)
 }
@@ -54,13 +56,32 @@ fn describe(ev: *const Event) -> String {
     format!("{ev:p} (events: 0x{:x}, fd: {fd}, flags: 0x{:x})", events as u16, flags as u16)
 }
 
+#[inline(always)]
 pub fn note_setup(ev: *const Event) {
+    // Debug mode off (the usual case): one load and one branch.
+    if is_on() {
+        note_setup_slow(ev);
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn note_setup_slow(ev: *const Event) {
     with_map(|m| {
         m.insert(ev as usize, false);
     });
 }
 
+#[inline(always)]
 pub fn note_teardown(ev: *const Event) {
+    if is_on() {
+        note_teardown_slow(ev);
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn note_teardown_slow(ev: *const Event) {
     with_map(|m| {
         m.remove(&(ev as usize));
     });
@@ -68,11 +89,29 @@ pub fn note_teardown(ev: *const Event) {
 
 // The messages name libevent's internal checking functions, as its own do.
 
+#[inline(always)]
 pub fn note_add(ev: *const Event) {
+    if is_on() {
+        note_add_slow(ev);
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn note_add_slow(ev: *const Event) {
     note_added(ev, "event_debug_note_add_", true);
 }
 
+#[inline(always)]
 pub fn note_del(ev: *const Event) {
+    if is_on() {
+        note_del_slow(ev);
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn note_del_slow(ev: *const Event) {
     note_added(ev, "event_debug_note_del_", false);
 }
 
@@ -87,7 +126,16 @@ fn note_added(ev: *const Event, func: &str, added: bool) {
 }
 
 /// Fatal if `ev` was never set up (or was freed) while debug mode is on.
+#[inline(always)]
 pub fn assert_is_setup(ev: *const Event) {
+    if is_on() {
+        assert_is_setup_slow(ev);
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn assert_is_setup_slow(ev: *const Event) {
     if with_map(|m| m.contains_key(&(ev as usize))) == Some(false) {
         log::errx(
             log::ERR_ABORT,
@@ -97,7 +145,16 @@ pub fn assert_is_setup(ev: *const Event) {
 }
 
 /// Fatal if `ev` is currently added while debug mode is on.
+#[inline(always)]
 pub fn assert_not_added(ev: *const Event) {
+    if is_on() {
+        assert_not_added_slow(ev);
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn assert_not_added_slow(ev: *const Event) {
     if with_map(|m| m.get(&(ev as usize)).copied().unwrap_or(false)) == Some(true) {
         log::errx(
             log::ERR_ABORT,

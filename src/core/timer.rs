@@ -28,6 +28,7 @@ impl TimerHeap {
         self.v.is_empty()
     }
     /// The earliest timer.
+    #[inline]
     pub fn top(&self) -> Option<(Micros, *mut Event)> {
         self.v.first().map(|e| (e.key, e.ev))
     }
@@ -38,78 +39,148 @@ impl TimerHeap {
         self.v.reserve(n);
     }
 
-    #[inline]
-    fn place(&mut self, i: usize, e: Entry) {
+    /// Writes `e` at `i` (< len) and tells its event where it is.
+    ///
+    /// # Safety
+    /// `i < self.v.len()`.
+    #[inline(always)]
+    unsafe fn place(&mut self, i: usize, e: Entry) {
+        debug_assert!(i < self.v.len());
         // SAFETY: every event in the heap is a live event owned by the
         // program; the base removes it from the heap before it may be freed.
-        unsafe { (*e.ev).timeout_pos.heap.idx = i as u32 };
-        self.v[i] = e;
-    }
-
-    fn sift_up(&mut self, mut i: usize, e: Entry) {
-        while i > 0 {
-            let parent = (i - 1) / 2;
-            if self.v[parent].key <= e.key {
-                break;
-            }
-            let p = self.v[parent];
-            self.place(i, p);
-            i = parent;
+        // `i` is in bounds (caller).
+        unsafe {
+            (*e.ev).timeout_pos.heap.idx = i as u32;
+            *self.v.as_mut_ptr().add(i) = e;
         }
-        self.place(i, e);
     }
 
-    fn sift_down(&mut self, mut i: usize, e: Entry) {
+    /// The key at `i`.
+    ///
+    /// # Safety
+    /// `i < self.v.len()`.
+    #[inline(always)]
+    unsafe fn key(&self, i: usize) -> Micros {
+        debug_assert!(i < self.v.len());
+        // SAFETY: in bounds (caller).
+        unsafe { (*self.v.as_ptr().add(i)).key }
+    }
+
+    /// # Safety
+    /// `i < self.v.len()`.
+    #[inline(always)]
+    unsafe fn at(&self, i: usize) -> Entry {
+        debug_assert!(i < self.v.len());
+        // SAFETY: in bounds (caller).
+        unsafe { *self.v.as_ptr().add(i) }
+    }
+
+    /// Moves `e` up from the hole at `i` (< len) to its place.
+    ///
+    /// # Safety
+    /// `i < self.v.len()`.
+    unsafe fn sift_up(&mut self, mut i: usize, e: Entry) {
+        // SAFETY (whole body): `i` starts in bounds and only decreases to
+        // parents, which are in bounds too.
+        unsafe {
+            while i > 0 {
+                let parent = (i - 1) / 2;
+                let p = self.at(parent);
+                if p.key <= e.key {
+                    break;
+                }
+                self.place(i, p);
+                i = parent;
+            }
+            self.place(i, e);
+        }
+    }
+
+    /// Moves `e` down from the hole at `i` (< len) to its place.
+    ///
+    /// The result is the classic sift-down's (libevent's): at each level
+    /// take the earlier child (the right one on a tie), stop when `e` is
+    /// not later than it. Done "bottom-up" to compare less: the hole first
+    /// runs down the earlier-child path to a leaf, then `e` climbs back up
+    /// that path past every entry not earlier than itself. Keys on the path
+    /// never decrease, so it stops exactly where the classic one would.
+    ///
+    /// # Safety
+    /// `i < self.v.len()`.
+    unsafe fn sift_down(&mut self, mut i: usize, e: Entry) {
         let n = self.v.len();
-        loop {
-            let right = 2 * (i + 1);
-            if right > n {
-                break;
+        let start = i;
+        // SAFETY (whole body): every index read is checked against `n`
+        // (right < n, or right - 1 < n when right == n); `i` moves only to
+        // such a child, and back up no higher than `start` (< n).
+        unsafe {
+            loop {
+                let right = 2 * (i + 1);
+                if right >= n {
+                    if right == n {
+                        // Only a left child.
+                        self.place(i, self.at(right - 1));
+                        i = right - 1;
+                    }
+                    break;
+                }
+                // Prefer the right child unless it is strictly later.
+                let child = right - (self.key(right) > self.key(right - 1)) as usize;
+                self.place(i, self.at(child));
+                i = child;
             }
-            // Prefer the right child unless it is missing or strictly later.
-            let child = if right == n || self.v[right].key > self.v[right - 1].key {
-                right - 1
-            } else {
-                right
-            };
-            if e.key <= self.v[child].key {
-                break;
+            while i > start {
+                let parent = (i - 1) / 2;
+                let p = self.at(parent);
+                if p.key < e.key {
+                    break;
+                }
+                self.place(i, p);
+                i = parent;
             }
-            let c = self.v[child];
-            self.place(i, c);
-            i = child;
+            self.place(i, e);
         }
-        self.place(i, e);
     }
 
     /// Adds `ev`, which must not be in the heap.
     ///
     /// # Safety
     /// `ev` is live until it leaves the heap.
+    #[inline]
     pub unsafe fn push(&mut self, ev: *mut Event, key: Micros) {
         let e = Entry { key, ev };
         self.v.push(e);
         let i = self.v.len() - 1;
-        self.sift_up(i, e);
+        // SAFETY: `i` is the new last slot.
+        unsafe { self.sift_up(i, e) };
     }
 
     /// Moves `ev` (already in the heap) to a new expiry.
     ///
     /// # Safety
     /// `ev` is live and in the heap.
+    #[inline]
     pub unsafe fn update(&mut self, ev: *mut Event, key: Micros) {
-        // SAFETY: `ev` is in the heap, hence live (see `place`).
-        let i = unsafe { (*ev).timeout_pos.heap.idx } as usize;
-        debug_assert!(i < self.v.len() && self.v[i].ev == ev);
-        let e = Entry { key, ev };
-        self.reposition(i, e);
+        // SAFETY: `ev` is in the heap, hence live (see `place`), and its
+        // index is in bounds.
+        unsafe {
+            let i = (*ev).timeout_pos.heap.idx as usize;
+            debug_assert!(i < self.v.len() && self.v[i].ev == ev);
+            self.reposition(i, Entry { key, ev });
+        }
     }
 
-    fn reposition(&mut self, i: usize, e: Entry) {
-        if i > 0 && self.v[(i - 1) / 2].key > e.key {
-            self.sift_up(i, e);
-        } else {
-            self.sift_down(i, e);
+    /// # Safety
+    /// `i < self.v.len()`.
+    #[inline]
+    unsafe fn reposition(&mut self, i: usize, e: Entry) {
+        // SAFETY: `i` and its parent are in bounds (caller).
+        unsafe {
+            if i > 0 && self.key((i - 1) / 2) > e.key {
+                self.sift_up(i, e);
+            } else {
+                self.sift_down(i, e);
+            }
         }
     }
 
@@ -117,6 +188,7 @@ impl TimerHeap {
     ///
     /// # Safety
     /// `ev` is live, and in the heap or in no timeout queue.
+    #[inline]
     pub unsafe fn remove(&mut self, ev: *mut Event) {
         // SAFETY: the caller passes a live event that is in the heap or in
         // no timeout queue (heap index NONE).
@@ -128,9 +200,10 @@ impl TimerHeap {
         debug_assert!(i < self.v.len() && self.v[i].ev == ev);
         // SAFETY: as above.
         unsafe { (*ev).timeout_pos = crate::core::event::TimeoutPos::NONE };
-        let last = self.v.pop().expect("heap holds ev");
+        let Some(last) = self.v.pop() else { return };
         if i < self.v.len() {
-            self.reposition(i, last);
+            // SAFETY: just checked.
+            unsafe { self.reposition(i, last) };
         }
     }
 
@@ -196,4 +269,108 @@ mod tests {
         }
         assert_eq!(n, keys.iter().filter(|&&k| k >= 0).count());
     }
+
+    /// The classic binary heap of libevent's min_heap (strict compare going
+    /// up; going down, the right child on a tie, stop when not later), on
+    /// (key, id) pairs: the reference the bottom-up sift must match entry
+    /// for entry, ties included.
+    struct Reference(Vec<(i64, usize)>);
+
+    impl Reference {
+        fn up(&mut self, mut i: usize, e: (i64, usize)) {
+            while i > 0 && self.0[(i - 1) / 2].0 > e.0 {
+                self.0[i] = self.0[(i - 1) / 2];
+                i = (i - 1) / 2;
+            }
+            self.0[i] = e;
+        }
+        fn down(&mut self, mut i: usize, e: (i64, usize)) {
+            let n = self.0.len();
+            loop {
+                let mut c = 2 * (i + 1);
+                if c > n {
+                    break;
+                }
+                if c == n || self.0[c].0 > self.0[c - 1].0 {
+                    c -= 1;
+                }
+                if e.0 <= self.0[c].0 {
+                    break;
+                }
+                self.0[i] = self.0[c];
+                i = c;
+            }
+            self.0[i] = e;
+        }
+        fn adjust(&mut self, i: usize, e: (i64, usize)) {
+            if i > 0 && self.0[(i - 1) / 2].0 > e.0 {
+                self.up(i, e);
+            } else {
+                self.down(i, e);
+            }
+        }
+        fn push(&mut self, e: (i64, usize)) {
+            self.0.push(e);
+            self.up(self.0.len() - 1, e);
+        }
+        fn remove(&mut self, id: usize) {
+            let i = self.0.iter().position(|x| x.1 == id).unwrap();
+            let last = self.0.pop().unwrap();
+            if i < self.0.len() {
+                self.adjust(i, last);
+            }
+        }
+        fn update(&mut self, id: usize, key: i64) {
+            let i = self.0.iter().position(|x| x.1 == id).unwrap();
+            self.adjust(i, (key, id));
+        }
+    }
+
+    #[test]
+    fn same_layout_as_the_classic_heap_with_ties() {
+        let mut evs = new_events(300);
+        let ptrs: Vec<*mut Event> = evs.iter_mut().map(|e| &mut **e as *mut Event).collect();
+        let mut h = TimerHeap::default();
+        let mut r = Reference(Vec::new());
+        let mut inside = vec![false; ptrs.len()];
+        let mut seed = 0x9e3779b97f4a7c15u64;
+        let mut rnd = |m: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % m
+        };
+        for _ in 0..20_000 {
+            let id = rnd(ptrs.len() as u64) as usize;
+            // Few distinct keys, so ties are everywhere.
+            let key = rnd(8) as i64;
+            // SAFETY: the boxed events outlive the heap; `inside` tracks membership.
+            unsafe {
+                match (inside[id], rnd(3)) {
+                    (false, _) => {
+                        h.push(ptrs[id], key);
+                        r.push((key, id));
+                        inside[id] = true;
+                    }
+                    (true, 0) => {
+                        h.remove(ptrs[id]);
+                        r.remove(id);
+                        inside[id] = false;
+                    }
+                    (true, _) => {
+                        h.update(ptrs[id], key);
+                        r.update(id, key);
+                    }
+                }
+            }
+            let ours: Vec<(i64, *mut Event)> = h.v.iter().map(|e| (e.key, e.ev)).collect();
+            let theirs: Vec<(i64, *mut Event)> = r.0.iter().map(|&(k, id)| (k, ptrs[id])).collect();
+            assert_eq!(ours, theirs);
+            for (i, e) in h.v.iter().enumerate() {
+                // SAFETY: heap members are live.
+                assert_eq!(unsafe { (*e.ev).timeout_pos.heap.idx } as usize, i);
+            }
+        }
+    }
+
 }

@@ -19,15 +19,10 @@ const EMPTIED: u8 = 2;
 
 pub struct Epoll {
     epfd: c_int,
-    /// What the kernel has for each fd (0: not registered).
-    kernel: Vec<c_short>,
-    /// What we want for each fd; differs from `kernel` only for fds in `dirty`.
-    wanted: Vec<c_short>,
+    /// Per fd: what the kernel has and what we want (one table, so an
+    /// update touches one entry).
+    fds: Vec<FdState>,
     dirty: Vec<c_int>,
-    /// Per fd: `DIRTY` while in `dirty`; `EMPTIED` if its interest dropped to
-    /// none meanwhile (the fd may have been closed and its number reused, so
-    /// the kernel must be told again even if the mask looks unchanged).
-    state: Vec<u8>,
     events: Vec<epoll_event>,
     pid: libc::pid_t,
     /// Wait with epoll_pwait2's nanosecond timeout (until the kernel says
@@ -35,6 +30,19 @@ pub struct Epoll {
     precise: bool,
 }
 
+#[derive(Clone, Copy, Default)]
+struct FdState {
+    /// What the kernel has for the fd (0: not registered).
+    kernel: c_short,
+    /// What we want; differs from `kernel` only while the fd is in `dirty`.
+    wanted: c_short,
+    /// `DIRTY` while in `dirty`; `EMPTIED` if its interest dropped to none
+    /// meanwhile (the fd may have been closed and its number reused, so the
+    /// kernel must be told again even if the mask looks unchanged).
+    state: u8,
+}
+
+#[inline]
 fn to_epoll(ev: c_short) -> u32 {
     let mut e = 0u32;
     if ev & EV_READ != 0 {
@@ -53,7 +61,7 @@ fn to_epoll(ev: c_short) -> u32 {
 }
 
 impl Epoll {
-    pub fn new_boxed() -> Option<Box<dyn Backend>> {
+    pub fn new_any() -> Option<super::AnyBackend> {
         // SAFETY: plain syscall.
         let epfd = unsafe { libc::epoll_create1(libc::EPOLL_CLOEXEC) };
         if epfd < 0 {
@@ -63,12 +71,10 @@ impl Epoll {
             }
             return None;
         }
-        Some(Box::new(Epoll {
+        Some(super::AnyBackend::Epoll(Epoll {
             epfd,
-            kernel: Vec::new(),
-            wanted: Vec::new(),
+            fds: Vec::new(),
             dirty: Vec::new(),
-            state: Vec::new(),
             // SAFETY: epoll_event is plain data; zero is a valid value.
             events: vec![unsafe { std::mem::zeroed() }; INITIAL_EVENTS],
             // SAFETY: getpid has no preconditions.
@@ -89,20 +95,38 @@ impl Epoll {
 
     /// Brings the kernel's view of `fd` to `want`. Returns false (after
     /// logging) when the kernel refused.
+    #[inline]
     fn apply(&mut self, fd: c_int, want: c_short) -> bool {
-        let have = self.kernel[fd as usize];
-        let ok = if want == 0 {
-            if have != 0 {
-                // ENOENT/EBADF: the fd was closed, so the kernel forgot it already.
-                let e = self.ctl(libc::EPOLL_CTL_DEL, fd, 0);
-                if e != 0 && e != libc::ENOENT && e != libc::EBADF && e != libc::EPERM {
-                    log::warnx(&format!("Epoll DEL on fd {fd} failed: {}", log::strerror(e)));
-                }
+        let have = self.fds[fd as usize].kernel;
+        let op = match (have, want) {
+            (0, 0) => return true,
+            (_, 0) => libc::EPOLL_CTL_DEL,
+            (0, _) => libc::EPOLL_CTL_ADD,
+            _ => libc::EPOLL_CTL_MOD,
+        };
+        let mut ev = epoll_event { events: to_epoll(want), u64: fd as u32 as u64 };
+        // SAFETY: `ev` is a valid epoll_event for the duration of the call.
+        if unsafe { libc::epoll_ctl(self.epfd, op, fd, &mut ev) } == 0 {
+            self.fds[fd as usize].kernel = want;
+            return true;
+        }
+        self.apply_failed(fd, want, op)
+    }
+
+    /// The rest of `apply` when its first `epoll_ctl` failed: the fallbacks
+    /// (re-register a reused fd, modify a dup'ed one) and the warnings.
+    #[cold]
+    #[inline(never)]
+    fn apply_failed(&mut self, fd: c_int, want: c_short, op: c_int) -> bool {
+        let e = errno();
+        let ok = if op == libc::EPOLL_CTL_DEL {
+            // ENOENT/EBADF: the fd was closed, so the kernel forgot it already.
+            if e != libc::ENOENT && e != libc::EBADF && e != libc::EPERM {
+                log::warnx(&format!("Epoll DEL on fd {fd} failed: {}", log::strerror(e)));
             }
             true
-        } else if have == 0 {
-            match self.ctl(libc::EPOLL_CTL_ADD, fd, want) {
-                0 => true,
+        } else if op == libc::EPOLL_CTL_ADD {
+            match e {
                 // Registered under an fd we thought gone (dup): modify instead.
                 libc::EEXIST => self.ctl(libc::EPOLL_CTL_MOD, fd, want) == 0,
                 e => {
@@ -120,8 +144,7 @@ impl Epoll {
                 }
             }
         } else {
-            match self.ctl(libc::EPOLL_CTL_MOD, fd, want) {
-                0 => true,
+            match e {
                 // The fd was closed and its number reused: register it anew.
                 libc::ENOENT => match self.ctl(libc::EPOLL_CTL_ADD, fd, want) {
                     0 => true,
@@ -136,17 +159,30 @@ impl Epoll {
                 }
             }
         };
-        self.kernel[fd as usize] = if ok { want } else { 0 };
+        self.fds[fd as usize].kernel = if ok { want } else { 0 };
         ok
+    }
+
+    /// `update` of an fd the kernel does not watch (and that is not queued):
+    /// register it now, so a bad fd fails at `event_add`.
+    #[inline(never)]
+    fn update_new(&mut self, fd: c_int, new: c_short) -> Result<(), ()> {
+        ensure_len(&mut self.fds, fd, FdState::default());
+        self.fds[fd as usize].wanted = new;
+        if new != 0 && !self.apply(fd, new) {
+            self.fds[fd as usize].wanted = 0;
+            return Err(());
+        }
+        Ok(())
     }
 
     fn flush_changes(&mut self) {
         while let Some(fd) = self.dirty.pop() {
-            let i = fd as usize;
-            let emptied = self.state[i] & EMPTIED != 0;
-            self.state[i] = 0;
-            let want = self.wanted[i];
-            if want != self.kernel[i] || (emptied && want != 0) {
+            let f = &mut self.fds[fd as usize];
+            let emptied = f.state & EMPTIED != 0;
+            f.state = 0;
+            let want = f.wanted;
+            if want != f.kernel || (emptied && want != 0) {
                 self.apply(fd, want);
             }
         }
@@ -168,25 +204,26 @@ impl Backend for Epoll {
         FEATURES
     }
 
+    #[inline(always)]
     fn update(&mut self, fd: c_int, _old: c_short, new: c_short) -> Result<(), ()> {
-        ensure_len(&mut self.kernel, fd, 0);
-        ensure_len(&mut self.wanted, fd, 0);
-        ensure_len(&mut self.state, fd, 0);
         let i = fd as usize;
-        self.wanted[i] = new;
-        if self.kernel[i] == 0 && self.state[i] == 0 {
-            // A new fd: register now so a bad fd fails here.
-            if new != 0 && !self.apply(fd, new) {
-                self.wanted[i] = 0;
-                return Err(());
+        if i < self.fds.len() {
+            // SAFETY: bounds checked just above.
+            let f = unsafe { self.fds.get_unchecked_mut(i) };
+            if f.state != 0 {
+                // Already queued: the flush will see the latest want.
+                f.wanted = new;
+                f.state |= if new == 0 { DIRTY | EMPTIED } else { DIRTY };
+                return Ok(());
             }
-            return Ok(());
+            if f.kernel != 0 {
+                f.wanted = new;
+                f.state = if new == 0 { DIRTY | EMPTIED } else { DIRTY };
+                self.dirty.push(fd);
+                return Ok(());
+            }
         }
-        if self.state[i] == 0 {
-            self.dirty.push(fd);
-        }
-        self.state[i] |= DIRTY | if new == 0 { EMPTIED } else { 0 };
-        Ok(())
+        self.update_new(fd, new)
     }
 
     unsafe fn dispatch(&mut self, timeout: Option<Micros>, out: &mut Vec<Ready>, lock: *mut c_void) -> Result<(), ()> {
@@ -220,6 +257,7 @@ impl Backend for Epoll {
             log::warn_errno("epoll_wait");
             return Err(());
         }
+        out.reserve(n as usize);
         for e in &self.events[..n as usize] {
             let what = e.events;
             let fd = e.u64 as u32 as c_int;
@@ -238,6 +276,7 @@ impl Backend for Epoll {
                 ev |= EV_CLOSED;
             }
             if ev != 0 {
+                // Room was reserved above: no reallocation here.
                 out.push(Ready { fd, what: ev | EV_ET });
             }
         }

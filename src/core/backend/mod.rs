@@ -49,17 +49,60 @@ pub trait Backend {
     fn set_precise(&mut self, _on: bool) {}
 }
 
+/// One of the backends. An enum rather than a trait object, so the base's
+/// calls are direct and the hot ones (epoll's `update`) can be inlined.
+/// `repr(u8)`: telling the variants apart is one byte compare.
+#[repr(u8)]
+pub enum AnyBackend {
+    Epoll(epoll::Epoll),
+    Poll(poll::Poll),
+    Select(select::Select),
+}
+
+macro_rules! each {
+    ($self:expr, $b:ident => $e:expr) => {
+        match $self {
+            AnyBackend::Epoll($b) => $e,
+            AnyBackend::Poll($b) => $e,
+            AnyBackend::Select($b) => $e,
+        }
+    };
+}
+
+impl Backend for AnyBackend {
+    fn name(&self) -> &'static CStr {
+        each!(self, b => b.name())
+    }
+    fn features(&self) -> c_int {
+        each!(self, b => b.features())
+    }
+    #[inline(always)]
+    fn update(&mut self, fd: c_int, old: c_short, new: c_short) -> Result<(), ()> {
+        each!(self, b => b.update(fd, old, new))
+    }
+    unsafe fn dispatch(&mut self, timeout: Option<Micros>, out: &mut Vec<Ready>, lock: *mut c_void) -> Result<(), ()> {
+        // SAFETY: forwarded contract.
+        each!(self, b => unsafe { b.dispatch(timeout, out, lock) })
+    }
+    fn need_reinit(&self) -> bool {
+        each!(self, b => b.need_reinit())
+    }
+    fn set_precise(&mut self, on: bool) {
+        each!(self, b => b.set_precise(on))
+    }
+}
+
 /// A constructor per method, in libevent's order of preference.
 pub struct Method {
     pub name: &'static CStr,
     pub features: c_int,
-    pub new: fn() -> Option<Box<dyn Backend>>,
+    pub new: fn() -> Option<AnyBackend>,
 }
 
 pub const METHODS: [Method; 3] = [
-    Method { name: c"epoll", features: epoll::FEATURES, new: epoll::Epoll::new_boxed },
-    Method { name: c"poll", features: poll::FEATURES, new: poll::Poll::new_boxed },
-    Method { name: c"select", features: select::FEATURES, new: select::Select::new_boxed },
+    Method { name: c"epoll", features: epoll::FEATURES, new: epoll::Epoll::new_any },
+    Method { name: c"poll", features: poll::FEATURES, new: poll::Poll::new_any },
+    Method { name: c"select", features: select::FEATURES, new: select::Select::new_any },
 ];
 
 /// Milliseconds for epoll_wait/poll, rounded up so a timer never fires early;

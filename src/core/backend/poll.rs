@@ -41,8 +41,8 @@ fn to_poll(ev: c_short) -> c_short {
 }
 
 impl Poll {
-    pub fn new_boxed() -> Option<Box<dyn Backend>> {
-        Some(Box::new(Poll { fds: Vec::new(), pos: Vec::new(), nval: Vec::new(), nval_seen: Vec::new(), polled: Vec::new(), precise: false }))
+    pub fn new_any() -> Option<super::AnyBackend> {
+        Some(super::AnyBackend::Poll(Poll { fds: Vec::new(), pos: Vec::new(), nval: Vec::new(), nval_seen: Vec::new(), polled: Vec::new(), precise: false }))
     }
 }
 
