@@ -369,8 +369,16 @@ unsafe fn write_out(bev: *mut Bufferevent, fd: c_int, atmost: isize) -> isize {
         let output = (*bev).output;
         if !(*bev).p.not_socket && !(*output).has_sendfile() {
             const N: usize = crate::buffer::io::NUM_WRITE_IOVEC;
-            let mut vecs = [libc::iovec { iov_base: ptr::null_mut(), iov_len: 0 }; N];
-            let n = Evbuffer::locked_quiet(output, |b| b.peek(atmost, None, &mut vecs)).min(N);
+            // Only as many extents as the bytes span are initialised (zeroing
+            // all 128 would cost more than a small write).
+            let need = Evbuffer::locked_quiet(output, |b| b.peek(atmost, None, &mut [])).min(N);
+            let mut space = [std::mem::MaybeUninit::<libc::iovec>::uninit(); N];
+            for v in &mut space[..need] {
+                v.write(libc::iovec { iov_base: ptr::null_mut(), iov_len: 0 });
+            }
+            // SAFETY: space[..need] was initialised just above.
+            let vecs = std::slice::from_raw_parts_mut(space.as_mut_ptr().cast::<libc::iovec>(), need);
+            let n = Evbuffer::locked_quiet(output, |b| b.peek(atmost, None, vecs)).min(need);
             // Trim the extents to exactly `atmost` bytes.
             let mut left = atmost as usize;
             let mut used = 0;
