@@ -17,7 +17,7 @@ SEEDS := 000_client 001_event_set_server_25341 001_bufferevent_echo_server_9999 
          002_echo2_server_9999 002_echo2_client 002_buffered_echo_server_9999 002_signal_sigint
 
 .PHONY: bench bench-evbuffer bench-net all lib headers check-headers test test-rust test-layout test-capi test-headers test-seeds \
-        test-swap test-preload test-examples regress regress-all abi-report realworld demo deps install clean c-examples
+        test-swap test-preload test-examples test-crate regress regress-all abi-report realworld demo deps install clean c-examples
 
 all: lib
 
@@ -64,11 +64,20 @@ deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $${need[@]} >/dev/null; fi
 
 ## Everything.
-test: deps lib check-headers test-rust test-layout test-headers test-capi test-seeds test-swap test-preload test-examples regress-ratchet realworld
+test: deps lib check-headers test-rust test-crate test-layout test-headers test-capi test-seeds test-swap test-preload test-examples regress-ratchet realworld
 	@echo "make test: all suites passed"
 
 test-rust:
 	$(CARGO) test --lib
+
+# The Rust crate API (src/api): integration tests (tests/*.rs, including the
+# drives of examples/ and the mixed C-loop/Rust-component test), doc tests,
+# and rustdoc without warnings.
+test-crate:
+	$(CARGO) build --examples
+	$(CARGO) test --test '*'
+	$(CARGO) test --doc
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps
 
 # Our #[repr(C)] types against bindgen's reading of Debian's libevent headers.
 test-layout:

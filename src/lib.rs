@@ -6,6 +6,7 @@
 //! `epoll.c`/`poll.c`/`select.c` → [`core::backend`]; `minheap` →
 //! [`core::timer`]; `log.c` → [`log`]; `event_set_mem_functions` → [`mm`].
 
+pub mod api;
 pub mod buffer;
 pub mod bufferevent;
 pub mod capi;
@@ -15,6 +16,12 @@ pub mod log;
 pub mod mm;
 pub mod thread;
 pub mod util;
+
+/// The safe Rust API (see [`api`]).
+pub use api::{
+    Backend, Base, BevEvent, BevOptions, Buffer, BufferEvent, BufferEventRef, BufferRef, Builder, EolStyle, Error, Event,
+    EventRef, Features, FilterResult, FlushMode, Interest, Listener, LoopExit, Ready, Reservation, Result, Trigger,
+};
 
 #[cfg(all(test, feature = "layout-check"))]
 mod layout_check;

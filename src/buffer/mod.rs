@@ -2,7 +2,7 @@
 //!
 //! Map for libevent users: `buffer.c` → this module ([`ops`] for adding and
 //! removing bytes, [`search`] for `evbuffer_ptr`, search, readln and peek,
-//! [`io`] for read/write/sendfile, [`file`] for file segments); the C API is
+//! [`io`] for read/write/sendfile, [`mod@file`] for file segments); the C API is
 //! [`crate::capi::buffer`].
 //!
 //! # Invariants of [`Evbuffer`]
