@@ -35,29 +35,44 @@ pub(crate) fn wspace(c: &Chain) -> usize {
     }
 }
 
-/// `copy_nonoverlapping` that copies 8 to 32 bytes inline (two possibly
-/// overlapping unaligned words), where a call to `memcpy` would cost more
-/// than the copy: small adds are the common case of protocol code.
+/// Up to this many bytes an add is copied inline, without calling `memcpy`.
+pub const SMALL_COPY: usize = 32;
+
+/// `copy_nonoverlapping` that copies up to [`SMALL_COPY`] bytes inline
+/// (two possibly overlapping loads and stores of the widest word that fits),
+/// where a call to `memcpy` would cost more than the copy: small adds are
+/// the common case of protocol code.
 ///
 /// # Safety
 /// As for `ptr::copy_nonoverlapping(src, dst, len)`.
 #[inline(always)]
-unsafe fn copy_small(src: *const u8, dst: *mut u8, len: usize) {
+unsafe fn copy_bytes(src: *const u8, dst: *mut u8, len: usize) {
     // SAFETY: caller's contract; every access stays within src[..len] and
     // dst[..len], and the two ranges do not overlap.
     unsafe {
-        if (16..=32).contains(&len) {
-            let a = ptr::read_unaligned(src.cast::<u128>());
-            let b = ptr::read_unaligned(src.add(len - 16).cast::<u128>());
-            ptr::write_unaligned(dst.cast::<u128>(), a);
-            ptr::write_unaligned(dst.add(len - 16).cast::<u128>(), b);
-        } else if (8..16).contains(&len) {
-            let a = ptr::read_unaligned(src.cast::<u64>());
-            let b = ptr::read_unaligned(src.add(len - 8).cast::<u64>());
-            ptr::write_unaligned(dst.cast::<u64>(), a);
-            ptr::write_unaligned(dst.add(len - 8).cast::<u64>(), b);
-        } else {
-            ptr::copy_nonoverlapping(src, dst, len);
+        match len {
+            0 => {}
+            1..=3 => {
+                *dst = *src;
+                *dst.add(len / 2) = *src.add(len / 2);
+                *dst.add(len - 1) = *src.add(len - 1);
+            }
+            4..=7 => {
+                let (a, b) = (ptr::read_unaligned(src.cast::<u32>()), ptr::read_unaligned(src.add(len - 4).cast::<u32>()));
+                ptr::write_unaligned(dst.cast::<u32>(), a);
+                ptr::write_unaligned(dst.add(len - 4).cast::<u32>(), b);
+            }
+            8..=15 => {
+                let (a, b) = (ptr::read_unaligned(src.cast::<u64>()), ptr::read_unaligned(src.add(len - 8).cast::<u64>()));
+                ptr::write_unaligned(dst.cast::<u64>(), a);
+                ptr::write_unaligned(dst.add(len - 8).cast::<u64>(), b);
+            }
+            16..=SMALL_COPY => {
+                let (a, b) = (ptr::read_unaligned(src.cast::<u128>()), ptr::read_unaligned(src.add(len - 16).cast::<u128>()));
+                ptr::write_unaligned(dst.cast::<u128>(), a);
+                ptr::write_unaligned(dst.add(len - 16).cast::<u128>(), b);
+            }
+            _ => ptr::copy_nonoverlapping(src, dst, len),
         }
     }
 }
@@ -204,7 +219,7 @@ impl Evbuffer {
             return false;
         }
         // SAFETY: the chain has `len` bytes of free space after its data.
-        unsafe { copy_small(data.as_ptr(), l.space_ptr(), len) };
+        unsafe { copy_bytes(data.as_ptr(), l.space_ptr(), len) };
         l.off += len;
         self.total_len += len;
         // What running the (absent) callbacks would do.

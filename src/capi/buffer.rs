@@ -11,6 +11,7 @@ use super::types::{
 use super::{event_base, evutil_socket_t};
 use crate::buffer::file::FileSegment;
 use crate::buffer::search::{EolStyle, EvbufferPtr};
+use crate::buffer::ops::SMALL_COPY;
 use crate::buffer::Evbuffer;
 use libc::{c_char, c_int, c_uchar, c_uint, c_void, size_t};
 use std::ptr;
@@ -199,22 +200,28 @@ pub unsafe extern "C" fn evbuffer_add(buf: *mut evbuffer, data: *const c_void, d
     if buf.is_null() || (data.is_null() && datlen > 0) || datlen > isize::MAX as usize {
         return -1;
     }
+    // Small pieces: copied inline, with no call (so no register spills).
     // SAFETY: data holds datlen bytes (caller); live buffer (caller).
-    if unsafe { (*buf).add_unshared(bytes(data, datlen)) } {
+    if datlen <= SMALL_COPY && unsafe { (*buf).add_unshared(bytes(data, datlen)) } {
         return 0;
     }
     // SAFETY: as above.
-    unsafe { add_locked(buf, bytes(data, datlen)) }
+    unsafe { add_general(buf, bytes(data, datlen)) }
 }
 
-/// `evbuffer_add` in general (kept out of line so the fast path stays small).
+/// `evbuffer_add` for the rest (out of line so the small path stays lean).
 ///
 /// # Safety
 /// `buf` is live.
 #[inline(never)]
-unsafe fn add_locked(buf: *mut evbuffer, d: &[u8]) -> c_int {
+unsafe fn add_general(buf: *mut evbuffer, d: &[u8]) -> c_int {
     // SAFETY: caller's contract.
-    rc(unsafe { Evbuffer::locked(buf, |b| b.add(d)) })
+    unsafe {
+        if (*buf).add_unshared(d) {
+            return 0;
+        }
+        rc(Evbuffer::locked(buf, |b| b.add(d)))
+    }
 }
 
 /// Moves up to `datlen` bytes from the front into `data`; the number moved
