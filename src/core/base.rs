@@ -2298,36 +2298,41 @@ pub unsafe fn free(base: *mut EventBase, run_finalizers: bool) {
                 n_deleted += 1;
             }
         }
-        let queues: Vec<*mut EventCallback> = (*base)
-            .active
-            .iter()
-            .chain(std::iter::once(&(*base).active_later))
-            .flat_map(|q| q.iter())
-            .collect();
-        for cb in queues {
-            let f = (*cb).flags;
-            if f & EVLIST_INTERNAL != 0 {
-                continue;
+        // Finalizers may queue more (a filter's releases what it wraps), so
+        // the queues are emptied until nothing is left, as libevent does.
+        loop {
+            let queued: Vec<*mut EventCallback> = (*base)
+                .active
+                .iter()
+                .chain(std::iter::once(&(*base).active_later))
+                .flat_map(|q| q.iter())
+                .filter(|&cb| (*cb).flags & EVLIST_INTERNAL == 0)
+                .collect();
+            if queued.is_empty() {
+                break;
             }
-            callback_cancel(&mut *base, cb, true);
-            n_deleted += 1;
-            if run_finalizers && f & EVLIST_FINALIZING != 0 {
-                match (*cb).closure {
-                    CLOSURE_EVENT_FINALIZE | CLOSURE_EVENT_FINALIZE_FREE => {
-                        let ev = Event::from_callback(cb);
-                        if let Some(fin) = (*cb).cb.evfinalize {
-                            fin(ev, (*cb).arg);
+            for cb in queued {
+                let f = (*cb).flags;
+                callback_cancel(&mut *base, cb, true);
+                n_deleted += 1;
+                if run_finalizers && f & EVLIST_FINALIZING != 0 {
+                    match (*cb).closure {
+                        CLOSURE_EVENT_FINALIZE | CLOSURE_EVENT_FINALIZE_FREE => {
+                            let ev = Event::from_callback(cb);
+                            if let Some(fin) = (*cb).cb.evfinalize {
+                                fin(ev, (*cb).arg);
+                            }
+                            if (*cb).closure == CLOSURE_EVENT_FINALIZE_FREE {
+                                crate::mm::free(ev.cast());
+                            }
                         }
-                        if (*cb).closure == CLOSURE_EVENT_FINALIZE_FREE {
-                            crate::mm::free(ev.cast());
+                        CLOSURE_CB_FINALIZE => {
+                            if let Some(fin) = (*cb).cb.cbfinalize {
+                                fin(cb, (*cb).arg);
+                            }
                         }
+                        _ => {}
                     }
-                    CLOSURE_CB_FINALIZE => {
-                        if let Some(fin) = (*cb).cb.cbfinalize {
-                            fin(cb, (*cb).arg);
-                        }
-                    }
-                    _ => {}
                 }
             }
         }
