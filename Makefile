@@ -71,13 +71,14 @@ test-rust:
 	$(CARGO) test --lib
 
 # The Rust crate API (src/api): integration tests (tests/*.rs, including the
-# drives of examples/ and the mixed C-loop/Rust-component test), doc tests,
-# and rustdoc without warnings.
+# drives of examples/ and the mixed C-loop/Rust-component tests), doc tests,
+# rustdoc without warnings, and a C program hosting a Rust component.
 test-crate:
 	$(CARGO) build --examples
 	$(CARGO) test --test '*'
 	$(CARGO) test --doc
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps
+	bash capi-tests/mixed/run.sh
 
 # Our #[repr(C)] types against bindgen's reading of Debian's libevent headers.
 test-layout:
