@@ -203,13 +203,20 @@ impl Evbuffer {
     // ---- adding -----------------------------------------------------------
 
     /// `evbuffer_add`.
+    /// No lock and no callbacks: a change needs neither locking nor
+    /// callback bookkeeping (the `*_unshared` fast paths).
+    #[inline(always)]
+    fn unshared(&self) -> bool {
+        self.lock_ptr().is_null() && !self.has_callbacks()
+    }
+
     /// The common case of `add` on a buffer without lock or callbacks (so no
     /// locking and no callback bookkeeping is needed): the bytes fit in the
     /// last chain with data. False, with nothing changed, in any other case.
     #[inline(always)]
     pub fn add_unshared(&mut self, data: &[u8]) -> bool {
         let last = self.lwd();
-        if last.is_null() || self.freeze_end || !self.lock_ptr().is_null() || self.has_callbacks() {
+        if last.is_null() || self.freeze_end || !self.unshared() {
             return false;
         }
         // SAFETY: invariant 3: `last` is a live chain of this buffer.
@@ -402,7 +409,7 @@ impl Evbuffer {
     #[inline(always)]
     pub fn drain_unshared(&mut self, len: usize) -> bool {
         let first = self.first;
-        if first.is_null() || self.freeze_start || !self.lock_ptr().is_null() || self.has_callbacks() {
+        if first.is_null() || self.freeze_start || !self.unshared() {
             return false;
         }
         // SAFETY: invariant 1: `first` is a live chain of this buffer.

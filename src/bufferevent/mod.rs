@@ -401,14 +401,7 @@ pub unsafe fn new_common(base: *mut EventBase, kind: Kind, ops: &'static Ops, op
     // a valid value of every field; the buffers are fresh.
     unsafe {
         if input.is_null() || output.is_null() {
-            if !input.is_null() {
-                cbuf::evbuffer_free(input);
-            }
-            if !output.is_null() {
-                cbuf::evbuffer_free(output);
-            }
-            mm::free(bev.cast());
-            return ptr::null_mut();
+            return discard_partial(bev, input, output);
         }
         let b = &mut *bev;
         b.ev_base = base;
@@ -423,24 +416,13 @@ pub unsafe fn new_common(base: *mut EventBase, kind: Kind, ops: &'static Ops, op
         b.p.max_single_read = DEFAULT_MAX_SINGLE_READ;
         b.p.max_single_write = DEFAULT_MAX_SINGLE_WRITE;
         if options & BEV_OPT_THREADSAFE != 0 && enable_locking(bev, ptr::null_mut()) < 0 {
-            cbuf::evbuffer_free(input);
-            cbuf::evbuffer_free(output);
-            mm::free(bev.cast());
-            return ptr::null_mut();
+            return discard_partial(bev, input, output);
         }
         let eff = if base.is_null() { crate::capi::data::current_base() } else { base };
         let pri = if eff.is_null() { 0 } else { base::with_lock(eff, |q| q.npriorities() / 2) };
         (*bev).p.deferred_pri = pri.clamp(0, 255) as u8;
         if options & BEV_OPT_DEFER_CALLBACKS != 0 && deferred_callback(bev).is_null() {
-            cbuf::evbuffer_free(input);
-            cbuf::evbuffer_free(output);
-            if !(*bev).p.share.is_null() {
-                let share = (*bev).p.share;
-                thread::free_lock((*share).lock, thread::LOCKTYPE_RECURSIVE);
-                drop(Box::from_raw(share));
-            }
-            mm::free(bev.cast());
-            return ptr::null_mut();
+            return discard_partial(bev, input, output);
         }
         Evbuffer::locked_quiet(input, |x| x.set_parent(bev.cast()));
         Evbuffer::locked_quiet(output, |x| x.set_parent(bev.cast()));
@@ -449,6 +431,41 @@ pub unsafe fn new_common(base: *mut EventBase, kind: Kind, ops: &'static Ops, op
         // mark (as in libevent), so an idle connection does not pay for it.
     }
     bev
+}
+
+/// Undoes a bufferevent `new_common` could not finish (its buffers, lock
+/// share and memory); null, for the caller to return.
+///
+/// # Safety
+/// `bev` came from `new_common`'s allocation and was never handed out; the
+/// buffers are null or its own.
+unsafe fn discard_partial(bev: *mut Bufferevent, input: *mut Evbuffer, output: *mut Evbuffer) -> *mut Bufferevent {
+    // SAFETY: caller's contract.
+    unsafe {
+        for buf in [input, output] {
+            if !buf.is_null() {
+                cbuf::evbuffer_free(buf);
+            }
+        }
+        release_share((*bev).p.share);
+        mm::free(bev.cast());
+    }
+    ptr::null_mut()
+}
+
+/// Drops one bufferevent's hold on a lock share (null: none); the last
+/// frees the lock.
+///
+/// # Safety
+/// `share` is null or live, and the caller's bufferevent held it.
+unsafe fn release_share(share: *mut LockShare) {
+    // SAFETY: caller's contract.
+    unsafe {
+        if !share.is_null() && (*share).refs.fetch_sub(1, Ordering::AcqRel) == 1 {
+            thread::free_lock((*share).lock, thread::LOCKTYPE_RECURSIVE);
+            drop(Box::from_raw(share));
+        }
+    }
 }
 
 /// Lets a buffer's deferred callbacks keep its bufferevent alive.
@@ -1263,11 +1280,7 @@ unsafe fn release(bev: *mut Bufferevent) {
         cbuf::evbuffer_free(output);
         crate::core::debug::note_teardown(addr_of_mut!((*bev).ev_read));
         crate::core::debug::note_teardown(addr_of_mut!((*bev).ev_write));
-        let share = (*bev).p.share;
-        if !share.is_null() && (*share).refs.fetch_sub(1, Ordering::AcqRel) == 1 {
-            thread::free_lock((*share).lock, thread::LOCKTYPE_RECURSIVE);
-            drop(Box::from_raw(share));
-        }
+        release_share((*bev).p.share);
         // Not queued: a queued run holds a reference.
         if !(*bev).p.deferred.is_null() {
             mm::free((*bev).p.deferred.cast());
