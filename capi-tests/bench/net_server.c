@@ -1,11 +1,12 @@
 /* Workloads (3)-(5): the server side -- a plain libevent echo server.
  *
- *   net_server [-t seconds] [-b backlog] [-x]
+ *   net_server [-t seconds] [-b backlog] [-r bytes] [-x]
  *
  * An evconnlistener on 127.0.0.1 (ephemeral port) accepts connections; each
  * gets a socket bufferevent (BEV_OPT_CLOSE_ON_FREE, TCP_NODELAY) whose read
  * callback moves its whole input buffer to its output buffer -- the canonical
- * libevent echo server.  EOF or an error frees the bufferevent.
+ * libevent echo server.  EOF or an error frees the bufferevent.  -r sets each
+ * bufferevent's single-read and single-write maxima (bulk echo uses it).
  *
  * It prints "PORT <n>" (flushed) once listening, so the harness can start the
  * load client (net_client.c, raw epoll, no libevent), and "RESULT ..." lines
@@ -32,6 +33,7 @@
 static struct event_base *base;
 static long active, accepted, accept_errors, bev_failures;
 static int exit_when_idle;
+static long max_single;      /* -r: bufferevent_set_max_single_read/write */
 
 static void read_cb(struct bufferevent *bev, void *arg)
 {
@@ -63,6 +65,10 @@ static void accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct socka
 		return;
 	}
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	if (max_single > 0 &&
+	    (bufferevent_set_max_single_read(bev, (size_t)max_single) < 0 ||
+	     bufferevent_set_max_single_write(bev, (size_t)max_single) < 0))
+		bev_failures++;
 	bufferevent_setcb(bev, read_cb, NULL, event_cb, NULL);
 	if (bufferevent_enable(bev, EV_READ | EV_WRITE) < 0)
 		bev_failures++;
@@ -85,13 +91,14 @@ int main(int argc, char **argv)
 	struct rlimit rl;
 	int c, timeout_s = 120, backlog = 4096;
 
-	while ((c = getopt(argc, argv, "t:b:x")) != -1) {
+	while ((c = getopt(argc, argv, "t:b:r:x")) != -1) {
 		switch (c) {
 		case 't': timeout_s = atoi(optarg); break;
 		case 'b': backlog = atoi(optarg); break;
+		case 'r': max_single = atol(optarg); break;
 		case 'x': exit_when_idle = 1; break;
 		default:
-			fprintf(stderr, "usage: %s [-t seconds] [-b backlog] [-x]\n", argv[0]);
+			fprintf(stderr, "usage: %s [-t seconds] [-b backlog] [-r max_single_read_write] [-x]\n", argv[0]);
 			return 2;
 		}
 	}

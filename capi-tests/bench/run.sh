@@ -90,6 +90,7 @@ build bench_timers   "$HERE/bench_timers.c"   -levent
 build bench_evbuffer "$HERE/bench_evbuffer.c" -levent_core
 build net_server     "$HERE/net_server.c"     -levent   # (3)-(5): libevent echo server
 build net_client     "$HERE/net_client.c"               # (3)-(5): raw epoll load client
+build net_server_raw "$HERE/net_server_raw.c"           # (3)-(4): the floor, no library
 
 # libevent's own test/bench.c and bench_cascade.c, unmodified, when the
 # libevent-sys 0.4.0 source is at hand (never committed; see upstream/build.sh).

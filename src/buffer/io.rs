@@ -17,25 +17,60 @@ pub const NUM_READ_IOVEC: usize = 4;
 /// Extents per `writev`.
 pub const NUM_WRITE_IOVEC: usize = 128;
 
+/// Bytes waiting on `fd` (`FIONREAD`; 0 if unknown).
+fn waiting(fd: c_int) -> usize {
+    let mut n: c_int = 0;
+    // SAFETY: FIONREAD writes one int.
+    let r = unsafe { libc::ioctl(fd, libc::FIONREAD, &mut n as *mut c_int) };
+    if r < 0 || n < 0 {
+        0
+    } else {
+        n as usize
+    }
+}
+
 fn errno() -> c_int {
     std::io::Error::last_os_error().raw_os_error().unwrap_or(0)
 }
 
 impl Evbuffer {
     /// `evbuffer_read`: one `readv` of up to `howmuch` bytes (negative: as
-    /// many as are waiting, at most `MAX_READ`). Bytes read, 0 at end of
+    /// many as are waiting, at most `MAX_READ`), sized by `FIONREAD` as
+    /// libevent's (so the chains come out the same). Bytes read, 0 at end of
     /// file, -1 on error (errno set).
     pub fn read_fd(&mut self, fd: c_int, howmuch: c_int) -> Res<usize> {
         if self.freeze_end {
             return Err(());
         }
-        let mut n: c_int = 0;
-        // SAFETY: FIONREAD writes one int.
-        let r = unsafe { libc::ioctl(fd, libc::FIONREAD, &mut n as *mut c_int) };
-        let mut avail = if r < 0 || n <= 0 || n as usize > MAX_READ { MAX_READ } else { n as usize };
+        let waiting = waiting(fd);
+        let mut avail = if waiting == 0 || waiting > MAX_READ { MAX_READ } else { waiting };
         if howmuch >= 0 && (howmuch as usize) < avail {
             avail = howmuch as usize;
         }
+        self.read_into_chains(fd, avail)
+    }
+
+    /// A socket bufferevent's read: at most `limit` bytes.
+    ///
+    /// Up to `MAX_READ` no `FIONREAD` is asked (it only sizes the read, and
+    /// a read of min(waiting, limit) returns the same bytes either way): the
+    /// read fills the free space the buffer already has, and what does not
+    /// fit lands on the stack and is then added, so a new chain is sized by
+    /// what arrived. Above `MAX_READ` (the program raised the bufferevent's
+    /// single-read maximum) the waiting count sizes the space.
+    pub fn read_fd_upto(&mut self, fd: c_int, limit: usize) -> Res<usize> {
+        if self.freeze_end {
+            return Err(());
+        }
+        if limit <= MAX_READ {
+            return self.read_small(fd, limit);
+        }
+        let avail = waiting(fd).clamp(MAX_READ, limit);
+        self.read_into_chains(fd, avail)
+    }
+
+    /// One `readv` of up to `avail` bytes straight into the chains' space.
+    fn read_into_chains(&mut self, fd: c_int, avail: usize) -> Res<usize> {
         self.expand_fast(avail, NUM_READ_IOVEC)?;
         let mut vecs = [iovec { iov_base: std::ptr::null_mut(), iov_len: 0 }; NUM_READ_IOVEC];
         let nv = self.space_vecs(avail, &mut vecs, true);
@@ -44,16 +79,58 @@ impl Evbuffer {
         if got < 0 {
             return Err(());
         }
-        let got = got as usize;
-        if got == 0 {
-            return Ok(0);
+        self.commit_read(&vecs[..nv], got as usize);
+        Ok(got as usize)
+    }
+
+    /// `read_fd_upto` for at most `MAX_READ` bytes: the buffer's free space,
+    /// then a stack overflow area.
+    fn read_small(&mut self, fd: c_int, limit: usize) -> Res<usize> {
+        let mut vecs = [iovec { iov_base: std::ptr::null_mut(), iov_len: 0 }; NUM_READ_IOVEC + 1];
+        let last = self.last;
+        // SAFETY: `last` is null or a live chain of this buffer.
+        let mut nv = if last.is_null() || unsafe { (*last).pinned() } {
+            0
+        } else {
+            self.space_vecs(limit, &mut vecs[..NUM_READ_IOVEC], true)
+        };
+        let have: usize = vecs[..nv].iter().map(|v| v.iov_len).sum();
+        let mut spill = std::mem::MaybeUninit::<[u8; MAX_READ]>::uninit();
+        if have < limit {
+            vecs[nv] = iovec { iov_base: spill.as_mut_ptr().cast(), iov_len: limit - have };
+            nv += 1;
         }
-        // Commit `got` bytes into the chains the extents came from.
+        // SAFETY: the extents are free space of our chains and `spill`.
+        let got = unsafe { libc::readv(fd, vecs.as_ptr(), nv as c_int) };
+        if got < 0 {
+            return Err(());
+        }
+        let got = got as usize;
+        let in_place = got.min(have);
+        self.commit_read(&vecs[..nv], in_place);
+        if got > have {
+            // SAFETY: readv wrote `got - have` bytes at the start of `spill`.
+            let extra = unsafe { std::slice::from_raw_parts(spill.as_ptr().cast::<u8>(), got - have) };
+            if self.add(extra).is_err() {
+                // Out of memory after the bytes left the socket: they are
+                // lost, as libevent's would be if its expand had failed later.
+                return Err(());
+            }
+        }
+        Ok(got)
+    }
+
+    /// Makes `got` bytes read into `vecs` (free space of our chains, in
+    /// order) part of the data.
+    fn commit_read(&mut self, vecs: &[iovec], got: usize) {
+        if got == 0 {
+            return;
+        }
         let mut left = got;
         let mut c = self.first_space_chain();
         // SAFETY: the same chains space_vecs described, in order.
         unsafe {
-            for v in &vecs[..nv] {
+            for v in vecs {
                 let k = v.iov_len.min(left);
                 (*c).off += k;
                 left -= k;
@@ -66,7 +143,6 @@ impl Evbuffer {
         self.total_len += got;
         self.n_add_for_cb += got;
         self.advance_lwd();
-        Ok(got)
     }
 
     /// `evbuffer_write_atmost`: one `writev` (or `sendfile` when the first

@@ -216,6 +216,9 @@ pub struct Private {
     pub connection_refused: bool,
     /// The fd is not a socket: write with writev, not sendmsg.
     pub not_socket: bool,
+    /// The program raised the single-read maximum above libevent's 4096
+    /// bytes a read: reads may take up to it.
+    pub large_reads: bool,
     /// By kind: a pair's partner (`*mut Bufferevent`, null once unlinked), a
     /// filter's state (`*mut filter::Filter`); null for a socket.
     pub link: *mut c_void,

@@ -190,18 +190,30 @@ unsafe extern "C" fn outbuf_cb(_buf: *mut Evbuffer, info: *const CbInfo, arg: *m
             return;
         }
         incref_and_lock(bev);
+        let ev_write = addr_of_mut!((*bev).ev_write);
         if (*bev).enabled & EV_WRITE != 0
             && (*bev).p.write_suspended == 0
-            && cev::event_pending(addr_of_mut!((*bev).ev_write), EV_WRITE, ptr::null_mut()) == 0
-            && add_with_timeout(addr_of_mut!((*bev).ev_write), addr_of_mut!((*bev).timeout_write)) < 0
-            && (*bev).ev_write.fd >= 0
+            && cev::event_pending(ev_write, EV_WRITE, ptr::null_mut()) == 0
         {
-            // The socket cannot be watched (the program closed it, say):
-            // report it from the loop rather than waiting forever.
-            let err = errno();
-            disable_locked(bev, EV_WRITE);
-            set_errno(if err == 0 { libc::EBADF } else { err });
-            run_eventcb(bev, BEV_EVENT_WRITING | BEV_EVENT_ERROR, BEV_OPT_DEFER_CALLBACKS);
+            if add_with_timeout(ev_write, addr_of_mut!((*bev).timeout_write)) == 0 {
+                // Write in this loop iteration rather than after the next
+                // wait: a socket with room in its send buffer is writable
+                // anyway, and when the write empties the buffer the event is
+                // deleted again before the epoll change is ever applied, so
+                // the round trip costs no epoll_ctl. A full socket gives
+                // EAGAIN and the event stays, as if it had been waited for.
+                // (No fd yet: only the write timeout can fire, as in libevent.)
+                if !(*bev).p.connecting && (*bev).ev_write.fd >= 0 {
+                    cev::event_active(ev_write, EV_WRITE.into(), 1);
+                }
+            } else if (*bev).ev_write.fd >= 0 {
+                // The socket cannot be watched (the program closed it, say):
+                // report it from the loop rather than waiting forever.
+                let err = errno();
+                disable_locked(bev, EV_WRITE);
+                set_errno(if err == 0 { libc::EBADF } else { err });
+                run_eventcb(bev, BEV_EVENT_WRITING | BEV_EVENT_ERROR, BEV_OPT_DEFER_CALLBACKS);
+            }
         }
         decref_and_unlock(bev);
     }
@@ -240,8 +252,15 @@ unsafe extern "C" fn read_cb(fd: c_int, what: c_short, arg: *mut c_void) {
                 if howmuch <= 0 {
                     break 'out;
                 }
+                // libevent reads at most 4096 bytes a call whatever the
+                // single-read maximum says; a program that raised that
+                // maximum gets reads of up to it (docs/COMPATIBILITY.md).
+                let cap = if (*bev).p.large_reads { howmuch as usize } else { crate::buffer::io::MAX_READ };
                 cbuf::evbuffer_unfreeze(input, 0);
-                let res = cbuf::evbuffer_read(input, fd, howmuch.min(c_int::MAX as isize) as c_int);
+                let res = match Evbuffer::locked(input, |b| b.read_fd_upto(fd, cap.min(howmuch as usize))) {
+                    Ok(n) => n as isize,
+                    Err(()) => -1,
+                };
                 let err = errno();
                 cbuf::evbuffer_freeze(input, 0);
                 if res < 0 {

@@ -573,6 +573,7 @@ pub unsafe extern "C" fn bufferevent_set_max_single_read(bev: *mut bufferevent, 
         } else {
             size as isize
         };
+        (*bev).p.large_reads = size != 0 && size <= isize::MAX as size_t && size > crate::buffer::io::MAX_READ;
         bev_core::unlock(bev);
         0
     }
