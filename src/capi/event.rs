@@ -14,6 +14,7 @@ use crate::log;
 use libc::{c_char, c_int, c_short, c_uint, c_void, size_t, FILE};
 use std::ffi::CStr;
 use std::ptr;
+use std::sync::atomic::{AtomicPtr, Ordering};
 
 /// `EVENT_FINALIZE_FREE_`: free the event after its finalizer.
 const FINALIZE_FREE: c_uint = 0x10000;
@@ -65,9 +66,27 @@ fn no_base(ev: *const event, func: &str) {
 
 /// Whether debug logging is on (`event_enable_debug_logging`): the hot
 /// entry points test this once and build their messages out of line.
+///
+/// The mask's address (the copy the symbol table resolves to) is looked up
+/// once and kept here, so the test is two loads.
 #[inline(always)]
 fn debug_logging() -> bool {
-    super::data::debug_logging_mask() != 0
+    let mut p = DEBUG_MASK_AT.load(Ordering::Relaxed);
+    if p.is_null() {
+        p = debug_mask_at();
+    }
+    // SAFETY: the resolved address of the u32 mask, valid for the process.
+    unsafe { p.read_volatile() != 0 }
+}
+
+static DEBUG_MASK_AT: AtomicPtr<u32> = AtomicPtr::new(ptr::null_mut());
+
+#[cold]
+#[inline(never)]
+fn debug_mask_at() -> *mut u32 {
+    let p = super::data::debug_logging_mask_ptr();
+    DEBUG_MASK_AT.store(p, Ordering::Relaxed);
+    p
 }
 
 // ---- bases and configuration -------------------------------------------------
@@ -374,6 +393,26 @@ pub unsafe extern "C" fn event_free(ev: *mut event) {
 /// Makes `ev` pending: for its I/O or signal, and for `tv` if given.
 #[no_mangle]
 pub unsafe extern "C" fn event_add(ev: *mut event, tv: *const timeval) -> c_int {
+    // The usual case first: an event with a base, no timeout, no lock, no
+    // debugging of any kind.
+    // SAFETY: ev is null or an event; a non-null base is live.
+    unsafe {
+        if !ev.is_null() && tv.is_null() {
+            let base = (*ev).base;
+            if !base.is_null() && (*base).is_lockless() && !debug::is_on() && !debug_logging() {
+                return (*base).add_untimed(ev);
+            }
+        }
+        add_general(ev, tv)
+    }
+}
+
+/// `event_add` for every case.
+///
+/// # Safety
+/// As `event_add`.
+#[inline(never)]
+unsafe fn add_general(ev: *mut event, tv: *const timeval) -> c_int {
     // SAFETY: ev is null or an event.
     if !unsafe { has_base(ev, "event_add") } {
         return -1;
@@ -466,8 +505,34 @@ unsafe fn log_del(ev: *mut event) {
 /// Makes `ev` non-pending and non-active.
 #[no_mangle]
 pub unsafe extern "C" fn event_del(ev: *mut event) -> c_int {
+    // The usual cases first, as `del_common` does them: no debugging of any
+    // kind, and an event on no queue (its base is not touched: it may be
+    // freed already) or one whose base has no lock.
+    // SAFETY: ev is null or an event; a non-null base is live while the
+    // event is on one of its queues.
+    unsafe {
+        if !ev.is_null() && !(*ev).base.is_null() && !debug_logging() {
+            let base = (*ev).base;
+            if (*ev).callback.flags & (EVLIST_INSERTED | EVLIST_TIMEOUT | EVLIST_ACTIVE | EVLIST_ACTIVE_LATER) == 0 {
+                if !crate::thread::have_id_fn() {
+                    return 0;
+                }
+            } else if (*base).is_lockless() && !debug::is_on() {
+                return (*base).del_nodebug(ev, DelMode::AutoBlock);
+            }
+        }
+        del_slow(ev, DelMode::AutoBlock)
+    }
+}
+
+/// `del_common`, out of line (the rare cases of `event_del`).
+///
+/// # Safety
+/// As `event_del`.
+#[inline(never)]
+unsafe fn del_slow(ev: *mut event, mode: DelMode) -> c_int {
     // SAFETY: forwarded contract.
-    unsafe { del_common(ev, DelMode::AutoBlock) }
+    unsafe { del_common(ev, mode) }
 }
 
 /// `event_del` that never waits for a callback running in another thread.

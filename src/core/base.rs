@@ -10,7 +10,7 @@
 use super::backend::{AnyBackend, Backend, Ready, METHODS};
 use super::clock::{self, micros_to_tv, tv_to_micros, Micros};
 use super::event::*;
-use super::iomap::{AddError, IoMap};
+use super::iomap::{slot_add, slot_del, AddError, IoMap};
 use super::signal::{self, SigState, NSIG};
 use super::timer::TimerHeap;
 use super::debug;
@@ -186,6 +186,9 @@ pub struct EventBase {
     sig_ev: Box<Event>,
     timers: TimerHeap,
     ready: Vec<Ready>,
+    /// How many events the epoll backend's last wait left in its buffer
+    /// (read there directly rather than copied into `ready`).
+    epoll_ready: usize,
 
     active: Vec<CbQueue>,
     active_later: CbQueue,
@@ -308,6 +311,7 @@ impl EventBase {
             sig_ev: new_zeroed_event(),
             timers: TimerHeap::default(),
             ready: Vec::with_capacity(32),
+            epoll_ready: 0,
             active: vec![CbQueue::default()],
             active_later: CbQueue::default(),
             running_priority: -1,
@@ -971,8 +975,50 @@ impl EventBase {
 ///
 /// # Safety
 /// `ev` is live, assigned to this base, and not inside the base's memory.
-#[inline]
+#[inline(always)]
 pub unsafe fn add(&mut self, ev: *mut Event, tv: Option<&timeval>, tv_is_absolute: bool) -> c_int {
+    if tv.is_none() && !debug::is_on() {
+        // SAFETY: forwarded contract.
+        return unsafe { self.add_untimed(ev) };
+    }
+    // SAFETY: forwarded contract.
+    unsafe { self.add_general(ev, tv, tv_is_absolute) }
+}
+
+/// `add` with no timeout, for callers that know debug mode is off. The
+/// usual case (an I/O event on no queue) is inlined into the caller;
+/// everything else goes to `add_general`.
+///
+/// # Safety
+/// As `add`; debug mode is off.
+#[inline(always)]
+pub unsafe fn add_untimed(&mut self, ev: *mut Event) -> c_int {
+    // SAFETY: caller's contract.
+    let (flags, events) = unsafe { ((*ev).callback.flags, (*ev).events) };
+    if flags & (EVLIST_FINALIZING | EVLIST_INSERTED | EVLIST_ACTIVE | EVLIST_ACTIVE_LATER) == 0
+        && events & EV_SIGNAL == 0
+        && events & EV_IO_MASK != 0
+    {
+        // What `add_general` does for such an event: `insert`, inlined.
+        if self.io_add(ev, false) == -1 {
+            return -1;
+        }
+        self.incr_count(flags);
+        // SAFETY: caller's contract.
+        unsafe { (*ev).callback.flags = flags | EVLIST_INSERTED };
+        self.notify_if_needed();
+        return 0;
+    }
+    // SAFETY: forwarded contract.
+    unsafe { self.add_general(ev, None, false) }
+}
+
+/// `add` for every case.
+///
+/// # Safety
+/// As `add`.
+#[inline(never)]
+pub unsafe fn add_general(&mut self, ev: *mut Event, tv: Option<&timeval>, tv_is_absolute: bool) -> c_int {
     debug::assert_is_setup(ev);
     // SAFETY: caller's contract.
     let (flags, events) = unsafe { ((*ev).callback.flags, (*ev).events) };
@@ -1052,8 +1098,50 @@ unsafe fn add_timeout(&mut self, ev: *mut Event, tv: &timeval, tv_is_absolute: b
 ///
 /// # Safety
 /// `ev` is live and assigned to this base.
-#[inline]
+#[inline(always)]
 pub unsafe fn del(&mut self, ev: *mut Event, mode: DelMode) -> c_int {
+    if !debug::is_on() {
+        // SAFETY: forwarded contract.
+        return unsafe { self.del_nodebug(ev, mode) };
+    }
+    // SAFETY: forwarded contract.
+    unsafe { self.del_general(ev, mode) }
+}
+
+/// `del` for callers that know debug mode is off. The usual case (an
+/// inserted I/O event on no other queue, threads off) is inlined into the
+/// caller; everything else goes to `del_general`.
+///
+/// # Safety
+/// As `del`; debug mode is off.
+#[inline(always)]
+pub unsafe fn del_nodebug(&mut self, ev: *mut Event, mode: DelMode) -> c_int {
+    // SAFETY: caller's contract.
+    let (flags, events) = unsafe { ((*ev).callback.flags, (*ev).events) };
+    if flags & (EVLIST_FINALIZING | EVLIST_TIMEOUT | EVLIST_ACTIVE | EVLIST_ACTIVE_LATER | EVLIST_INSERTED)
+        == EVLIST_INSERTED
+        && events & EV_SIGNAL == 0
+        && events & EV_IO_MASK != 0
+        && self.th_cond.is_null()
+    {
+        // What `del_general` does for such an event.
+        self.decr_count(flags);
+        // SAFETY: caller's contract.
+        unsafe { (*ev).callback.flags = flags & !EVLIST_INSERTED };
+        self.io_del(ev);
+        self.notify_if_needed();
+        return 0;
+    }
+    // SAFETY: forwarded contract.
+    unsafe { self.del_general(ev, mode) }
+}
+
+/// `del` for every case.
+///
+/// # Safety
+/// As `del`.
+#[inline(never)]
+pub unsafe fn del_general(&mut self, ev: *mut Event, mode: DelMode) -> c_int {
     let b = self;
     // SAFETY: caller's contract.
     let e = unsafe { &mut *ev };
@@ -1394,11 +1482,11 @@ impl EventBase {
 
 impl EventBase {
     /// Links an I/O or signal event into its map and marks it inserted.
-    #[inline]
+    #[inline(never)]
     fn insert(&mut self, ev: *mut Event) -> c_int {
         // SAFETY: `ev` is live (callers).
         let e = unsafe { &mut *ev };
-        let res = if e.events & EV_IO_MASK != 0 { self.io_add(ev) } else { self.signal_add(ev) };
+        let res = if e.events & EV_IO_MASK != 0 { self.io_add(ev, debug::is_on()) } else { self.signal_add(ev) };
         if res == -1 {
             return -1;
         }
@@ -1407,30 +1495,42 @@ impl EventBase {
         0
     }
 
-    #[inline]
-    fn io_add(&mut self, ev: *mut Event) -> c_int {
+    /// Links an I/O event under its fd and tells the backend if the fd's
+    /// interest changed. `check_et`: refuse to mix edge- and
+    /// level-triggered events on one fd (debug mode).
+    #[inline(always)]
+    fn io_add(&mut self, ev: *mut Event, check_et: bool) -> c_int {
         // SAFETY: `ev` is live (callers).
         let fd = unsafe { (*ev).fd };
         if fd < 0 {
             // As libevent: inserted, but there is nothing to watch.
             return 0;
         }
-        if fd as usize >= self.io.slots.len() && !fd_could_be_open(fd) {
-            // No table for an fd that cannot exist (libevent's table
-            // allocation fails the same way for such fds).
-            return -1;
+        if fd as usize >= self.io.slots.len() {
+            if !fd_could_be_open(fd) {
+                // No table for an fd that cannot exist (libevent's table
+                // allocation fails the same way for such fds).
+                return -1;
+            }
+            self.io.ensure(fd as usize);
         }
+        // SAFETY: the index was just made valid.
+        let s = unsafe { self.io.slots.get_unchecked_mut(fd as usize) };
         // SAFETY: `ev` is live and in no list (not INSERTED).
-        match unsafe { self.io.add(fd as usize, ev) } {
+        match unsafe { slot_add(s, ev, check_et) } {
             Ok((old, new)) => {
                 if old == new {
                     return 0;
                 }
-                let be = self.backend.as_mut().expect("base has a backend");
-                if be.update(fd, old, new).is_err() {
+                let r = match &mut self.backend {
+                    // Tested first: the usual backend, its update inlined.
+                    Some(AnyBackend::Epoll(ep)) => ep.note(fd, new, s),
+                    be => other_backend_update(be, fd, old, new, s),
+                };
+                if r.is_err() {
                     // Undo: the kernel refused the fd.
-                    // SAFETY: `ev` was just linked under fd.
-                    unsafe { self.io.del(fd as usize, ev) };
+                    // SAFETY: `ev` was just linked in this slot.
+                    unsafe { slot_del(s, ev) };
                     return -1;
                 }
                 1
@@ -1439,18 +1539,23 @@ impl EventBase {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn io_del(&mut self, ev: *mut Event) {
         // SAFETY: `ev` is live and linked under its fd (INSERTED).
         let fd = unsafe { (*ev).fd };
         if fd < 0 {
             return;
         }
+        debug_assert!((fd as usize) < self.io.slots.len());
+        // SAFETY: `ev` is linked under `fd`, which therefore has a slot.
+        let s = unsafe { self.io.slots.get_unchecked_mut(fd as usize) };
         // SAFETY: as above.
-        let (old, new) = unsafe { self.io.del(fd as usize, ev) };
+        let (old, new) = unsafe { slot_del(s, ev) };
         if old != new {
-            let be = self.backend.as_mut().expect("base has a backend");
-            let _ = be.update(fd, old, new);
+            let _ = match &mut self.backend {
+                Some(AnyBackend::Epoll(ep)) => ep.note(fd, new, s),
+                be => other_backend_update(be, fd, old, new, s),
+            };
         }
     }
 
@@ -1508,6 +1613,13 @@ impl EventBase {
             self.sig.restore(s);
         }
     }
+}
+
+/// `Backend::update` through the base's backend, out of line: the hot
+/// paths test for epoll and inline its update themselves.
+#[inline(never)]
+fn other_backend_update(be: &mut Option<AnyBackend>, fd: c_int, old: c_short, new: c_short, s: &mut super::iomap::FdSlot) -> Result<(), ()> {
+    be.as_mut().expect("base has a backend").update(fd, old, new, s)
 }
 
 /// Logs why the fd map refused an event; returns -1.
@@ -1766,10 +1878,19 @@ unsafe fn dispatch(base: *mut EventBase, timeout: Option<Micros>) -> Result<(), 
     // threads may meanwhile change the base (under its lock) and call the
     // backend's `update`, which never touches the buffers the wait uses.
     unsafe {
-        let mut ready = std::mem::take(&mut (*base).ready);
-        ready.clear();
         let lock = (*base).th_lock;
         let be: *mut AnyBackend = (*base).backend.as_mut().expect("base has a backend");
+        if let AnyBackend::Epoll(ep) = &mut *be {
+            // The changes noted since the last wait, then the wait; the
+            // events stay in epoll's buffer for `process_ready`.
+            ep.flush(&mut (*base).io.slots);
+            (*base).epoll_ready = 0;
+            let n = ep.wait(timeout, lock)?;
+            (*base).epoll_ready = n;
+            return Ok(());
+        }
+        let mut ready = std::mem::take(&mut (*base).ready);
+        ready.clear();
         let r = (*be).dispatch(timeout, &mut ready, lock);
         (*base).ready = ready;
         r
@@ -1779,6 +1900,25 @@ unsafe fn dispatch(base: *mut EventBase, timeout: Option<Micros>) -> Result<(), 
 impl EventBase {
     /// Activates the events of the fds the backend reported.
     fn process_ready(&mut self) {
+        if let Some(AnyBackend::Epoll(ep)) = &mut self.backend {
+            let n = std::mem::take(&mut self.epoll_ready);
+            let evs = ep.events();
+            debug_assert!(n <= evs.len());
+            let evs = evs.as_ptr();
+            for i in 0..n {
+                // SAFETY: the wait filled the first `n` entries; activation
+                // never touches the backend, so the buffer stays as it is.
+                let e = unsafe { *evs.add(i) };
+                let what = super::backend::epoll::ready_bits(e.events);
+                if what != 0 {
+                    self.activate_fd(e.u64 as u32 as c_int, what);
+                }
+            }
+            if let Some(AnyBackend::Epoll(ep)) = &mut self.backend {
+                ep.grow_if_full(n);
+            }
+            return;
+        }
         // Taken out so activation may borrow the base; put back to keep
         // its capacity.
         let ready = std::mem::take(&mut self.ready);
@@ -2240,7 +2380,11 @@ pub fn reinit(&mut self) -> c_int {
         match (m.new)() {
             Some(mut be) => {
                 be.set_precise(b.flags & EVENT_BASE_FLAG_PRECISE_TIMER != 0);
-                b.backend = Some(be)
+                b.backend = Some(be);
+                // The new backend knows no fd yet.
+                for s in &mut b.io.slots {
+                    s.ep = 0;
+                }
             }
             None => {
                 log::warnx("event_reinit: could not reinitialize event mechanism");
@@ -2267,8 +2411,9 @@ pub fn reinit(&mut self) -> c_int {
     if need_new {
         let be = b.backend.as_mut().expect("just built");
         for fd in b.io.keys().collect::<Vec<_>>() {
-            let m = b.io.slot(fd).map_or(0, |s| s.mask());
-            if be.update(fd as c_int, 0, m).is_err() {
+            let s = &mut b.io.slots[fd];
+            let m = s.mask();
+            if be.update(fd as c_int, 0, m, s).is_err() {
                 res = -1;
             }
         }

@@ -4,9 +4,10 @@
 //! event re-added from its callback) costs no syscall. Adding a new fd is done
 //! at once, so `event_add` on a bad fd fails at the call, as with libevent.
 
-use super::{errno, ensure_len, Backend, Ready, EV_FEATURE_EARLY_CLOSE, EV_FEATURE_ET, EV_FEATURE_O1};
+use super::{errno, Backend, Ready, EV_FEATURE_EARLY_CLOSE, EV_FEATURE_ET, EV_FEATURE_O1};
 use crate::core::clock::Micros;
 use crate::core::event::{EV_CLOSED, EV_ET, EV_READ, EV_WRITE};
+use crate::core::iomap::FdSlot;
 use crate::log;
 use libc::{c_int, c_short, c_void, epoll_event};
 use std::ffi::CStr;
@@ -14,32 +15,27 @@ use std::ffi::CStr;
 pub const FEATURES: c_int = EV_FEATURE_ET | EV_FEATURE_O1 | EV_FEATURE_EARLY_CLOSE;
 const INITIAL_EVENTS: usize = 32;
 const MAX_EVENTS: usize = 4096;
-const DIRTY: u8 = 1;
-const EMPTIED: u8 = 2;
+
+// The per-fd state lives in the fd's `FdSlot::ep`: what the kernel has for
+// the fd (its EV_READ/EV_WRITE/EV_CLOSED/EV_ET bits, 0: not registered),
+// plus `DIRTY` while the fd is queued in `dirty` (what we want is then the
+// slot's mask, read when the queue is flushed) and `EMPTIED` if its interest
+// dropped to none meanwhile (the fd may have been closed and its number
+// reused, so the kernel must be told again even if the mask looks unchanged).
+const KERNEL: u8 = (EV_READ | EV_WRITE | EV_CLOSED | EV_ET) as u8;
+const DIRTY: u8 = 0x01;
+const EMPTIED: u8 = 0x08;
+const _: () = assert!(KERNEL & (DIRTY | EMPTIED) == 0);
 
 pub struct Epoll {
     epfd: c_int,
-    /// Per fd: what the kernel has and what we want (one table, so an
-    /// update touches one entry).
-    fds: Vec<FdState>,
+    /// fds whose interest changed since the last wait (marked `DIRTY`).
     dirty: Vec<c_int>,
     events: Vec<epoll_event>,
     pid: libc::pid_t,
     /// Wait with epoll_pwait2's nanosecond timeout (until the kernel says
     /// it has none).
     precise: bool,
-}
-
-#[derive(Clone, Copy, Default)]
-struct FdState {
-    /// What the kernel has for the fd (0: not registered).
-    kernel: c_short,
-    /// What we want; differs from `kernel` only while the fd is in `dirty`.
-    wanted: c_short,
-    /// `DIRTY` while in `dirty`; `EMPTIED` if its interest dropped to none
-    /// meanwhile (the fd may have been closed and its number reused, so the
-    /// kernel must be told again even if the mask looks unchanged).
-    state: u8,
 }
 
 #[inline]
@@ -60,6 +56,23 @@ fn to_epoll(ev: c_short) -> u32 {
     e
 }
 
+/// What a reported epoll event means in event bits (0: nothing we watch):
+/// hang-up and error wake readers and writers alike. EV_ET is added, as
+/// libevent's epoll does, so that an edge-triggered event sees it in `res`.
+#[inline(always)]
+pub fn ready_bits(what: u32) -> c_short {
+    const _: () = assert!(libc::EPOLLIN == 1 && libc::EPOLLOUT == 4 && libc::EPOLLRDHUP == 0x2000);
+    let mut ev = ((what & 1) << 1) | (what & 4) | ((what >> 6) & 0x80);
+    if what & (libc::EPOLLHUP | libc::EPOLLERR) as u32 != 0 {
+        ev |= (EV_READ | EV_WRITE) as u32;
+    }
+    if ev == 0 {
+        0
+    } else {
+        (ev | EV_ET as u32) as c_short
+    }
+}
+
 impl Epoll {
     pub fn new_any() -> Option<super::AnyBackend> {
         // SAFETY: plain syscall.
@@ -73,7 +86,6 @@ impl Epoll {
         }
         Some(super::AnyBackend::Epoll(Epoll {
             epfd,
-            fds: Vec::new(),
             dirty: Vec::new(),
             // SAFETY: epoll_event is plain data; zero is a valid value.
             events: vec![unsafe { std::mem::zeroed() }; INITIAL_EVENTS],
@@ -93,13 +105,12 @@ impl Epoll {
         }
     }
 
-    /// Brings the kernel's view of `fd` to `want`. Returns false (after
-    /// logging) when the kernel refused.
+    /// Brings the kernel's view of `fd` from `have` to `want`. Returns what
+    /// the kernel has afterwards, and false (after logging) when it refused.
     #[inline]
-    fn apply(&mut self, fd: c_int, want: c_short) -> bool {
-        let have = self.fds[fd as usize].kernel;
+    fn apply(&mut self, fd: c_int, have: c_short, want: c_short) -> (u8, bool) {
         let op = match (have, want) {
-            (0, 0) => return true,
+            (0, 0) => return (0, true),
             (_, 0) => libc::EPOLL_CTL_DEL,
             (0, _) => libc::EPOLL_CTL_ADD,
             _ => libc::EPOLL_CTL_MOD,
@@ -107,10 +118,10 @@ impl Epoll {
         let mut ev = epoll_event { events: to_epoll(want), u64: fd as u32 as u64 };
         // SAFETY: `ev` is a valid epoll_event for the duration of the call.
         if unsafe { libc::epoll_ctl(self.epfd, op, fd, &mut ev) } == 0 {
-            self.fds[fd as usize].kernel = want;
-            return true;
+            return (want as u8, true);
         }
-        self.apply_failed(fd, want, op)
+        let ok = self.apply_failed(fd, want, op);
+        (if ok { want as u8 } else { 0 }, ok)
     }
 
     /// The rest of `apply` when its first `epoll_ctl` failed: the fallbacks
@@ -119,7 +130,7 @@ impl Epoll {
     #[inline(never)]
     fn apply_failed(&mut self, fd: c_int, want: c_short, op: c_int) -> bool {
         let e = errno();
-        let ok = if op == libc::EPOLL_CTL_DEL {
+        if op == libc::EPOLL_CTL_DEL {
             // ENOENT/EBADF: the fd was closed, so the kernel forgot it already.
             if e != libc::ENOENT && e != libc::EBADF && e != libc::EPERM {
                 log::warnx(&format!("Epoll DEL on fd {fd} failed: {}", log::strerror(e)));
@@ -158,33 +169,111 @@ impl Epoll {
                     false
                 }
             }
-        };
-        self.fds[fd as usize].kernel = if ok { want } else { 0 };
-        ok
+        }
     }
 
-    /// `update` of an fd the kernel does not watch (and that is not queued):
-    /// register it now, so a bad fd fails at `event_add`.
+    /// The interest in `fd` (whose slot is `s`) changed to `new` (the
+    /// slot's mask). A change to an fd the kernel watches waits for the
+    /// next wait; a new fd is registered at once, so a bad fd fails at
+    /// `event_add`. `Err` when the kernel refused.
+    #[inline(always)]
+    pub fn note(&mut self, fd: c_int, new: c_short, s: &mut FdSlot) -> Result<(), ()> {
+        let ep = s.ep;
+        if ep & DIRTY != 0 {
+            // Already queued: the flush reads the slot's latest mask.
+            if new == 0 {
+                s.ep = ep | EMPTIED;
+            }
+            return Ok(());
+        }
+        if ep & KERNEL != 0 {
+            s.ep = ep | if new == 0 { DIRTY | EMPTIED } else { DIRTY };
+            self.dirty.push(fd);
+            return Ok(());
+        }
+        self.note_new(fd, new, s)
+    }
+
+    /// `note` for an fd the kernel does not watch: register it now.
     #[inline(never)]
-    fn update_new(&mut self, fd: c_int, new: c_short) -> Result<(), ()> {
-        ensure_len(&mut self.fds, fd, FdState::default());
-        self.fds[fd as usize].wanted = new;
-        if new != 0 && !self.apply(fd, new) {
-            self.fds[fd as usize].wanted = 0;
+    fn note_new(&mut self, fd: c_int, new: c_short, s: &mut FdSlot) -> Result<(), ()> {
+        if new == 0 {
+            return Ok(());
+        }
+        let (k, ok) = self.apply(fd, 0, new);
+        s.ep = k;
+        if ok { Ok(()) } else { Err(()) }
+    }
+
+    /// Applies the queued changes; `slots` is the fd map the changes were
+    /// noted in. Called with the base's lock held, before each wait.
+    pub fn flush(&mut self, slots: &mut [FdSlot]) {
+        while let Some(fd) = self.dirty.pop() {
+            let Some(s) = slots.get_mut(fd as usize) else { continue };
+            let ep = s.ep;
+            let have = (ep & KERNEL) as c_short;
+            let want = s.mask();
+            s.ep = ep & KERNEL;
+            if want != have || (ep & EMPTIED != 0 && want != 0) {
+                s.ep = self.apply(fd, have, want).0;
+            }
+        }
+    }
+
+    /// Waits at most `timeout` (forever if `None`); returns how many events
+    /// `events()` holds (0 on EINTR). `Err` when the wait itself failed.
+    ///
+    /// # Safety
+    /// `lock` is null or the base's lock, held by the calling thread (it is
+    /// released around the syscall only).
+    #[inline]
+    pub unsafe fn wait(&mut self, timeout: Option<Micros>, lock: *mut c_void) -> Result<usize, ()> {
+        let ms = super::timeout_ms(timeout);
+        let (epfd, buf, len) = (self.epfd, self.events.as_mut_ptr(), self.events.len() as c_int);
+        let n = match timeout {
+            Some(us) if self.precise => {
+                let ts = super::timeout_ts(us);
+                // SAFETY: `events` has `len` writable slots and only the
+                // wait uses it; `ts` outlives the call; no signal mask;
+                // `lock` is the base's lock, held (caller's contract).
+                let n = unsafe {
+                    super::unlocked(lock, || {
+                        libc::syscall(libc::SYS_epoll_pwait2, epfd, buf, len, &ts as *const libc::timespec, 0usize, 0usize)
+                    })
+                } as c_int;
+                if n < 0 && errno() == libc::ENOSYS {
+                    self.precise = false;
+                    return Ok(0);
+                }
+                n
+            }
+            // SAFETY: as above.
+            _ => unsafe { super::unlocked(lock, || libc::epoll_wait(epfd, buf, len, ms)) },
+        };
+        if n < 0 {
+            if errno() == libc::EINTR {
+                return Ok(0);
+            }
+            log::warn_errno("epoll_wait");
             return Err(());
         }
-        Ok(())
+        Ok(n as usize)
     }
 
-    fn flush_changes(&mut self) {
-        while let Some(fd) = self.dirty.pop() {
-            let f = &mut self.fds[fd as usize];
-            let emptied = f.state & EMPTIED != 0;
-            f.state = 0;
-            let want = f.wanted;
-            if want != f.kernel || (emptied && want != 0) {
-                self.apply(fd, want);
-            }
+    /// The events of the last `wait` (the first `n` it returned).
+    #[inline(always)]
+    pub fn events(&self) -> &[epoll_event] {
+        &self.events
+    }
+
+    /// After handling `n` events of a wait: a full buffer doubles, so a
+    /// busy loop catches up in fewer waits.
+    #[inline]
+    pub fn grow_if_full(&mut self, n: usize) {
+        if n == self.events.len() && self.events.len() < MAX_EVENTS {
+            let len = self.events.len() * 2;
+            // SAFETY: zeroed epoll_event is valid.
+            self.events.resize(len, unsafe { std::mem::zeroed() });
         }
     }
 }
@@ -205,86 +294,22 @@ impl Backend for Epoll {
     }
 
     #[inline(always)]
-    fn update(&mut self, fd: c_int, _old: c_short, new: c_short) -> Result<(), ()> {
-        let i = fd as usize;
-        if i < self.fds.len() {
-            // SAFETY: bounds checked just above.
-            let f = unsafe { self.fds.get_unchecked_mut(i) };
-            if f.state != 0 {
-                // Already queued: the flush will see the latest want.
-                f.wanted = new;
-                f.state |= if new == 0 { DIRTY | EMPTIED } else { DIRTY };
-                return Ok(());
-            }
-            if f.kernel != 0 {
-                f.wanted = new;
-                f.state = if new == 0 { DIRTY | EMPTIED } else { DIRTY };
-                self.dirty.push(fd);
-                return Ok(());
-            }
-        }
-        self.update_new(fd, new)
+    fn update(&mut self, fd: c_int, _old: c_short, new: c_short, slot: &mut FdSlot) -> Result<(), ()> {
+        self.note(fd, new, slot)
     }
 
+    /// The base flushes (`flush`) and reads the events (`wait`, `events`)
+    /// itself; this is the same through the generic interface.
     unsafe fn dispatch(&mut self, timeout: Option<Micros>, out: &mut Vec<Ready>, lock: *mut c_void) -> Result<(), ()> {
-        self.flush_changes();
-        let ms = super::timeout_ms(timeout);
-        let (epfd, buf, len) = (self.epfd, self.events.as_mut_ptr(), self.events.len() as c_int);
-        let n = match timeout {
-            Some(us) if self.precise => {
-                let ts = super::timeout_ts(us);
-                // SAFETY: `events` has `len` writable slots and only dispatch
-                // uses it; `ts` outlives the call; no signal mask; `lock` is
-                // the base's lock, held (trait contract).
-                let n = unsafe {
-                    super::unlocked(lock, || {
-                        libc::syscall(libc::SYS_epoll_pwait2, epfd, buf, len, &ts as *const libc::timespec, 0usize, 0usize)
-                    })
-                } as c_int;
-                if n < 0 && errno() == libc::ENOSYS {
-                    self.precise = false;
-                    return Ok(());
-                }
-                n
-            }
-            // SAFETY: as above.
-            _ => unsafe { super::unlocked(lock, || libc::epoll_wait(epfd, buf, len, ms)) },
-        };
-        if n < 0 {
-            if errno() == libc::EINTR {
-                return Ok(());
-            }
-            log::warn_errno("epoll_wait");
-            return Err(());
-        }
-        out.reserve(n as usize);
-        for e in &self.events[..n as usize] {
-            let what = e.events;
-            let fd = e.u64 as u32 as c_int;
-            let mut ev: c_short = 0;
-            if what & (libc::EPOLLHUP | libc::EPOLLERR) as u32 != 0 {
-                ev = EV_READ | EV_WRITE;
-            } else {
-                if what & libc::EPOLLIN as u32 != 0 {
-                    ev |= EV_READ;
-                }
-                if what & libc::EPOLLOUT as u32 != 0 {
-                    ev |= EV_WRITE;
-                }
-            }
-            if what & libc::EPOLLRDHUP as u32 != 0 {
-                ev |= EV_CLOSED;
-            }
-            if ev != 0 {
-                // Room was reserved above: no reallocation here.
-                out.push(Ready { fd, what: ev | EV_ET });
+        // SAFETY: forwarded contract.
+        let n = unsafe { self.wait(timeout, lock) }?;
+        for e in &self.events[..n] {
+            let what = ready_bits(e.events);
+            if what != 0 {
+                out.push(Ready { fd: e.u64 as u32 as c_int, what });
             }
         }
-        if n as usize == self.events.len() && self.events.len() < MAX_EVENTS {
-            let len = self.events.len() * 2;
-            // SAFETY: zeroed epoll_event is valid.
-            self.events.resize(len, unsafe { std::mem::zeroed() });
-        }
+        self.grow_if_full(n);
         Ok(())
     }
 
