@@ -399,7 +399,7 @@ pub unsafe extern "C" fn event_add(ev: *mut event, tv: *const timeval) -> c_int 
     unsafe {
         if !ev.is_null() && tv.is_null() {
             let base = (*ev).base;
-            if !base.is_null() && (*base).is_lockless() && !debug::is_on() && !debug_logging() {
+            if !base.is_null() && (*base).is_plain() && !debug_logging() {
                 return (*base).add_untimed(ev);
             }
         }
@@ -517,8 +517,8 @@ pub unsafe extern "C" fn event_del(ev: *mut event) -> c_int {
                 if !crate::thread::have_id_fn() {
                     return 0;
                 }
-            } else if (*base).is_lockless() && !debug::is_on() {
-                return (*base).del_nodebug(ev, DelMode::AutoBlock);
+            } else if (*base).is_plain() {
+                return (*base).del_plain(ev, DelMode::AutoBlock);
             }
         }
         del_slow(ev, DelMode::AutoBlock)

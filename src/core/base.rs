@@ -233,6 +233,10 @@ pub struct EventBase {
     /// how many wait.
     th_lock: *mut c_void,
     th_cond: *mut c_void,
+    /// No lock, no condition, debug mode off when the base was made: the
+    /// API's fast paths need test nothing else (debug mode cannot be turned
+    /// on once a base exists; turned off, the general paths still serve).
+    plain: bool,
     current_waiters: c_int,
     /// The thread running the loop (thread-id callback's value).
     owner_id: libc::c_ulong,
@@ -337,6 +341,7 @@ impl EventBase {
             once_events: Vec::new(),
             n_deferreds_queued: 0,
             th_lock: ptr::null_mut(),
+            plain: false,
             th_cond: ptr::null_mut(),
             current_waiters: 0,
             owner_id: 0,
@@ -362,6 +367,10 @@ impl EventBase {
                 return None;
             }
         }
+        // As libevent: once a base exists, debug mode can no longer be
+        // turned on (which `plain` relies on).
+        debug::mark_too_late();
+        base.plain = base.th_lock.is_null() && base.th_cond.is_null() && !debug::is_on();
         Some(base)
     }
 
@@ -414,6 +423,13 @@ impl EventBase {
     #[inline(always)]
     pub fn is_lockless(&self) -> bool {
         self.th_lock.is_null()
+    }
+
+    /// No lock, no threads' condition, debug mode off: the API may use the
+    /// `*_plain` fast paths.
+    #[inline(always)]
+    pub fn is_plain(&self) -> bool {
+        self.plain
     }
 
     /// Whether the caller is the thread running the loop (or threads are off).
@@ -697,7 +713,9 @@ impl EventBase {
     fn incr_count(&mut self, flags: c_short) {
         if flags & EVLIST_INTERNAL == 0 {
             self.event_count += 1;
-            self.event_count_max = self.event_count_max.max(self.event_count);
+            if self.event_count > self.event_count_max {
+                self.event_count_max = self.event_count;
+            }
         }
     }
     #[inline]
@@ -1108,21 +1126,36 @@ pub unsafe fn del(&mut self, ev: *mut Event, mode: DelMode) -> c_int {
     unsafe { self.del_general(ev, mode) }
 }
 
-/// `del` for callers that know debug mode is off. The usual case (an
-/// inserted I/O event on no other queue, threads off) is inlined into the
-/// caller; everything else goes to `del_general`.
+/// `del` for callers that know debug mode is off.
 ///
 /// # Safety
 /// As `del`; debug mode is off.
 #[inline(always)]
 pub unsafe fn del_nodebug(&mut self, ev: *mut Event, mode: DelMode) -> c_int {
+    if self.th_cond.is_null() {
+        // SAFETY: forwarded contract; no condition, so no waiting.
+        return unsafe { self.del_plain(ev, mode) };
+    }
+    // SAFETY: forwarded contract.
+    unsafe { self.del_general(ev, mode) }
+}
+
+/// `del` for a base with no threads' condition (nothing to wait for) and
+/// debug mode off (`is_plain`, or checked by the caller). The usual case
+/// (an inserted I/O event on no other queue) is inlined into the caller;
+/// everything else goes to `del_general`.
+///
+/// # Safety
+/// As `del`; debug mode is off and the base has no condition.
+#[inline(always)]
+pub unsafe fn del_plain(&mut self, ev: *mut Event, mode: DelMode) -> c_int {
+    debug_assert!(self.th_cond.is_null());
     // SAFETY: caller's contract.
     let (flags, events) = unsafe { ((*ev).callback.flags, (*ev).events) };
     if flags & (EVLIST_FINALIZING | EVLIST_TIMEOUT | EVLIST_ACTIVE | EVLIST_ACTIVE_LATER | EVLIST_INSERTED)
         == EVLIST_INSERTED
         && events & EV_SIGNAL == 0
         && events & EV_IO_MASK != 0
-        && self.th_cond.is_null()
     {
         // What `del_general` does for such an event.
         self.decr_count(flags);
@@ -1234,6 +1267,18 @@ pub unsafe fn activate(&mut self, ev: *mut Event, res: c_short, ncalls: c_short)
     // SAFETY: the callback is live and now on no queue.
     unsafe { b.insert_active(ev.cast()) };
     b.notify_if_needed();
+}
+}
+
+impl EventBase {
+/// `activate`, out of line.
+///
+/// # Safety
+/// As `activate`.
+#[inline(never)]
+unsafe fn activate_general(&mut self, ev: *mut Event, res: c_short) {
+    // SAFETY: forwarded contract.
+    unsafe { self.activate(ev, res, 1) }
 }
 }
 
@@ -1905,15 +1950,8 @@ impl EventBase {
             let evs = ep.events();
             debug_assert!(n <= evs.len());
             let evs = evs.as_ptr();
-            for i in 0..n {
-                // SAFETY: the wait filled the first `n` entries; activation
-                // never touches the backend, so the buffer stays as it is.
-                let e = unsafe { *evs.add(i) };
-                let what = super::backend::epoll::ready_bits(e.events);
-                if what != 0 {
-                    self.activate_fd(e.u64 as u32 as c_int, what);
-                }
-            }
+            // SAFETY: the wait filled the first `n` entries.
+            unsafe { self.activate_epoll(evs, n) };
             if let Some(AnyBackend::Epoll(ep)) = &mut self.backend {
                 ep.grow_if_full(n);
             }
@@ -1945,6 +1983,66 @@ impl EventBase {
             }
         }
     }
+}
+
+impl EventBase {
+/// `process_ready` for epoll: activates the events of the `n` ready fds in
+/// epoll's buffer `evs`. Out of line, so its loop gets the registers.
+///
+/// # Safety
+/// `evs` points to `n` initialised entries that activation does not touch.
+#[inline(never)]
+unsafe fn activate_epoll(&mut self, evs: *const libc::epoll_event, n: usize) {
+    // The usual activation counts here and queues through these, so the
+    // loop keeps them in registers.
+    let (mut added, mut active) = (0, 0);
+    let queues = self.active.as_mut_ptr();
+    // There is always at least one queue (priority_init refuses 0).
+    let last = self.active.len() - 1;
+    for i in 0..n {
+        // SAFETY: caller's contract.
+        let e = unsafe { *evs.add(i) };
+        let what = super::backend::epoll::ready_bits(e.events);
+        if what == 0 {
+            continue;
+        }
+        // `activate_fd`, with the usual activation inlined.
+        let Some(s) = self.io.slots.get(e.u64 as u32 as usize) else { continue };
+        let mut ev = s.head;
+        while !ev.is_null() {
+            // SAFETY: list members are live; activation leaves the lists
+            // and the queue vector as they are.
+            unsafe {
+                let next = (*ev).links.next;
+                let f = (*ev).callback.flags;
+                let evs = (*ev).events;
+                let res = evs & what;
+                if res & EV_IO_MASK != 0 {
+                    if f & (EVLIST_FINALIZING | EVLIST_ACTIVE | EVLIST_ACTIVE_LATER) != 0 || evs & EV_SIGNAL != 0 {
+                        self.activate_general(ev, res);
+                    } else {
+                        // `activate` + `insert_active` for an event on no
+                        // queue, from the loop (no wake-up) and outside
+                        // `process_active` (no priority is running).
+                        debug_assert!(self.running_priority < 0);
+                        (*ev).res = res;
+                        added += (f & EVLIST_INTERNAL == 0) as c_int;
+                        active += 1;
+                        (*ev).callback.flags = f | EVLIST_ACTIVE;
+                        let q = queues.add(((*ev).callback.pri as usize).min(last));
+                        (*q).push_back(Event::as_callback(ev));
+                    }
+                }
+                ev = next;
+            }
+        }
+    }
+    // The counts only grew in this batch: their peaks are now.
+    self.event_count += added;
+    self.event_count_active += active;
+    self.event_count_max = self.event_count_max.max(self.event_count);
+    self.event_count_active_max = self.event_count_active_max.max(self.event_count_active);
+}
 }
 
 /// Runs the active callbacks, highest priority first. Returns how many
@@ -1985,8 +2083,11 @@ unsafe fn process_active(base: *mut EventBase) -> c_int {
 ///
 /// # Safety
 /// `base` is live, its lock held, and not borrowed elsewhere.
+#[inline(never)]
 unsafe fn process_queue(base: *mut EventBase, pri: usize, max: c_int, end: Option<Micros>) -> c_int {
     let mut count = 0;
+    // Whether `max` or `end` can stop the run (not for the usual priorities).
+    let limited = max != c_int::MAX || end.is_some();
     loop {
         // SAFETY: no borrow of the base outlives an iteration.
         let b = unsafe { &mut *base };
@@ -1997,6 +2098,58 @@ unsafe fn process_queue(base: *mut EventBase, pri: usize, max: c_int, end: Optio
         }
         // SAFETY: queue members are live.
         let (flags, closure) = unsafe { ((*cb).flags, (*cb).closure) };
+        // The usual callback: a persistent event (I/O or timer), which stays
+        // added. What the general path below does, inlined: take it off the
+        // queue (it is the head), run it, check the loop's state.
+        if closure == CLOSURE_EVENT_PERSIST && flags & (EVLIST_INIT | EVLIST_FINALIZING) == EVLIST_INIT {
+            let ev = Event::from_callback(cb);
+            // SAFETY: `cb` is a live event at the head of queue `pri` (so
+            // its `active_prev` is null), and its neighbour is live.
+            unsafe {
+                if (*ev).events & EV_PERSIST != 0 {
+                    let next = (*cb).active_next;
+                    let q = b.active.get_unchecked_mut(pri);
+                    q.head = next;
+                    if next.is_null() {
+                        q.tail = ptr::null_mut();
+                    } else {
+                        (*next).active_prev = ptr::null_mut();
+                    }
+                    (*cb).active_next = ptr::null_mut();
+                    (*cb).flags = flags & !EVLIST_ACTIVE;
+                    if flags & EVLIST_INTERNAL == 0 {
+                        b.event_count -= 1;
+                        count += 1;
+                    }
+                    b.event_count_active -= 1;
+                    b.current = cb;
+                    let t = (*ev).links.extra.io_timeout;
+                    if t.tv_sec != 0 || t.tv_usec != 0 {
+                        b.persist_reschedule(ev);
+                    }
+                    let (f, fd, res, arg) = ((*cb).cb.event, (*ev).fd, (*ev).res, (*cb).arg);
+                    if let Some(f) = f {
+                        call_unlocked(base, || f(fd, res, arg));
+                    }
+                    // Callbacks returned; the lock is held again.
+                    let b = &mut *base;
+                    b.current = ptr::null_mut();
+                    if b.current_waiters > 0 {
+                        wake_waiters(b);
+                    }
+                    if b.got_break {
+                        return -1;
+                    }
+                    if limited && limit_reached(b, count, max, end) {
+                        return count;
+                    }
+                    if b.got_continue {
+                        break;
+                    }
+                    continue;
+                }
+            }
+        }
         if flags & EVLIST_INIT != 0 {
             let ev = Event::from_callback(cb);
             // SAFETY: `ev` is live.
@@ -2045,6 +2198,33 @@ unsafe fn process_queue(base: *mut EventBase, pri: usize, max: c_int, end: Optio
         }
     }
     count
+}
+
+/// Wakes the threads waiting in `event_del` for the callback that just ran.
+#[cold]
+#[inline(never)]
+fn wake_waiters(b: &mut EventBase) {
+    b.current_waiters = 0;
+    // SAFETY: the condition came from alloc_cond.
+    unsafe { thread::broadcast(b.th_cond) };
+}
+
+/// Whether a run of callbacks must stop after `count` of them: `max` run,
+/// or past the time `end` (the cache refreshed to tell).
+#[inline(never)]
+fn limit_reached(b: &mut EventBase, count: c_int, max: c_int, end: Option<Micros>) -> bool {
+    if count >= max {
+        return true;
+    }
+    if let Some(end) = end {
+        if count > 0 {
+            b.update_time_cache();
+            if b.now() >= end {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 /// Calls one callback according to its closure, with the base unlocked.
@@ -2134,6 +2314,7 @@ impl EventBase {
 ///
 /// # Safety
 /// `ev` is live and assigned to this base.
+#[inline(never)]
 unsafe fn persist_reschedule(&mut self, ev: *mut Event) {
     let b = self;
     // SAFETY: caller's contract.

@@ -38,40 +38,72 @@ pub struct Epoll {
     precise: bool,
 }
 
-#[inline]
+/// The epoll bits of an interest (event bits), by table: one load.
+#[inline(always)]
 fn to_epoll(ev: c_short) -> u32 {
-    let mut e = 0u32;
-    if ev & EV_READ != 0 {
-        e |= libc::EPOLLIN as u32;
-    }
-    if ev & EV_WRITE != 0 {
-        e |= libc::EPOLLOUT as u32;
-    }
-    if ev & EV_CLOSED != 0 {
-        e |= libc::EPOLLRDHUP as u32;
-    }
-    if ev & EV_ET != 0 {
-        e |= libc::EPOLLET as u32;
-    }
-    e
+    TO_EPOLL[(ev as u16 & 0xff) as usize]
 }
+
+static TO_EPOLL: [u32; 256] = {
+    let mut t = [0u32; 256];
+    let mut i = 0;
+    while i < 256 {
+        let ev = i as c_short;
+        let mut e = 0u32;
+        if ev & EV_READ != 0 {
+            e |= libc::EPOLLIN as u32;
+        }
+        if ev & EV_WRITE != 0 {
+            e |= libc::EPOLLOUT as u32;
+        }
+        if ev & EV_CLOSED != 0 {
+            e |= libc::EPOLLRDHUP as u32;
+        }
+        if ev & EV_ET != 0 {
+            e |= libc::EPOLLET as u32;
+        }
+        t[i] = e;
+        i += 1;
+    }
+    t
+};
 
 /// What a reported epoll event means in event bits (0: nothing we watch):
 /// hang-up and error wake readers and writers alike. EV_ET is added, as
 /// libevent's epoll does, so that an edge-triggered event sees it in `res`.
 #[inline(always)]
 pub fn ready_bits(what: u32) -> c_short {
-    const _: () = assert!(libc::EPOLLIN == 1 && libc::EPOLLOUT == 4 && libc::EPOLLRDHUP == 0x2000);
-    let mut ev = ((what & 1) << 1) | (what & 4) | ((what >> 6) & 0x80);
-    if what & (libc::EPOLLHUP | libc::EPOLLERR) as u32 != 0 {
-        ev |= (EV_READ | EV_WRITE) as u32;
-    }
+    const _: () = assert!(libc::EPOLLRDHUP == 0x2000 && EV_CLOSED == 0x80);
+    // The low five bits (IN, PRI, OUT, ERR, HUP) by table, RDHUP by shift.
+    let ev = READY_LOW[(what & 0x1f) as usize] | ((what >> 6) & 0x80) as u8;
     if ev == 0 {
         0
     } else {
-        (ev | EV_ET as u32) as c_short
+        (ev | EV_ET as u8) as c_short
     }
 }
+
+static READY_LOW: [u8; 32] = {
+    let mut t = [0u8; 32];
+    let mut i = 0;
+    while i < 32 {
+        let what = i as u32;
+        let mut ev = 0;
+        if what & (libc::EPOLLHUP | libc::EPOLLERR) as u32 != 0 {
+            ev = EV_READ | EV_WRITE;
+        } else {
+            if what & libc::EPOLLIN as u32 != 0 {
+                ev |= EV_READ;
+            }
+            if what & libc::EPOLLOUT as u32 != 0 {
+                ev |= EV_WRITE;
+            }
+        }
+        t[i] = ev as u8;
+        i += 1;
+    }
+    t
+};
 
 impl Epoll {
     pub fn new_any() -> Option<super::AnyBackend> {
@@ -208,7 +240,11 @@ impl Epoll {
     /// Applies the queued changes; `slots` is the fd map the changes were
     /// noted in. Called with the base's lock held, before each wait.
     pub fn flush(&mut self, slots: &mut [FdSlot]) {
-        while let Some(fd) = self.dirty.pop() {
+        // Taken out (and put back, to keep its capacity) so `apply` may
+        // borrow the backend; nothing queues changes meanwhile.
+        let mut dirty = std::mem::take(&mut self.dirty);
+        // Latest first, as the queue always went.
+        for &fd in dirty.iter().rev() {
             let Some(s) = slots.get_mut(fd as usize) else { continue };
             let ep = s.ep;
             let have = (ep & KERNEL) as c_short;
@@ -218,6 +254,8 @@ impl Epoll {
                 s.ep = self.apply(fd, have, want).0;
             }
         }
+        dirty.clear();
+        self.dirty = dirty;
     }
 
     /// Waits at most `timeout` (forever if `None`); returns how many events
