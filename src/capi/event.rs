@@ -79,6 +79,16 @@ fn debug_logging() -> bool {
     unsafe { p.read_volatile() != 0 }
 }
 
+/// `!debug_logging()` without a call: false also when the mask's address
+/// is not looked up yet (the general paths, which call `debug_logging`, do
+/// that).
+#[inline(always)]
+fn debug_logging_known_off() -> bool {
+    let p = DEBUG_MASK_AT.load(Ordering::Relaxed);
+    // SAFETY: the resolved address of the u32 mask, valid for the process.
+    !p.is_null() && unsafe { p.read_volatile() } == 0
+}
+
 static DEBUG_MASK_AT: AtomicPtr<u32> = AtomicPtr::new(ptr::null_mut());
 
 #[cold]
@@ -322,8 +332,10 @@ unsafe fn assign_impl(
     if ev.is_null() {
         return null_assign();
     }
-    debug::mark_too_late();
-    if base.is_null() || debug::is_on() {
+    // A plain base (debug mode off, and too late to turn on since the base
+    // exists) needs no bookkeeping.
+    // SAFETY: a non-null base is live (caller's contract).
+    if base.is_null() || !unsafe { (*base).is_plain() } {
         // SAFETY: forwarded contract.
         return unsafe { assign_general(ev, base, fd, events, callback, arg) };
     }
@@ -346,6 +358,7 @@ unsafe fn assign_general(
     callback: event_callback_fn,
     arg: *mut c_void,
 ) -> c_int {
+    debug::mark_too_late();
     let base = base_or_current(base);
     let arg = if arg == event_self_cbarg() { ev.cast() } else { arg };
     debug::assert_not_added(ev);
@@ -399,8 +412,10 @@ pub unsafe extern "C" fn event_add(ev: *mut event, tv: *const timeval) -> c_int 
     unsafe {
         if !ev.is_null() && tv.is_null() {
             let base = (*ev).base;
-            if !base.is_null() && (*base).is_plain() && !debug_logging() {
-                return (*base).add_untimed(ev);
+            // `add_leaf` makes no call: with only the tail call below
+            // besides, this needs no stack frame.
+            if !base.is_null() && (*base).is_plain() && debug_logging_known_off() && (*base).add_leaf(ev) {
+                return 0;
             }
         }
         add_general(ev, tv)
@@ -511,14 +526,15 @@ pub unsafe extern "C" fn event_del(ev: *mut event) -> c_int {
     // SAFETY: ev is null or an event; a non-null base is live while the
     // event is on one of its queues.
     unsafe {
-        if !ev.is_null() && !(*ev).base.is_null() && !debug_logging() {
+        if !ev.is_null() && !(*ev).base.is_null() && debug_logging_known_off() {
             let base = (*ev).base;
             if (*ev).callback.flags & (EVLIST_INSERTED | EVLIST_TIMEOUT | EVLIST_ACTIVE | EVLIST_ACTIVE_LATER) == 0 {
                 if !crate::thread::have_id_fn() {
                     return 0;
                 }
-            } else if (*base).is_plain() {
-                return (*base).del_plain(ev, DelMode::AutoBlock);
+            } else if (*base).is_plain() && (*base).del_leaf(ev) {
+                // As `event_add`: no call, so no stack frame.
+                return 0;
             }
         }
         del_slow(ev, DelMode::AutoBlock)

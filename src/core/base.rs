@@ -10,7 +10,7 @@
 use super::backend::{AnyBackend, Backend, Ready, METHODS};
 use super::clock::{self, micros_to_tv, tv_to_micros, Micros};
 use super::event::*;
-use super::iomap::{slot_add, slot_del, AddError, IoMap};
+use super::iomap::{slot_add, slot_add_fits, slot_add_unchecked, slot_del, slot_mask_after_add, AddError, IoMap};
 use super::signal::{self, SigState, NSIG};
 use super::timer::TimerHeap;
 use super::debug;
@@ -1031,6 +1031,97 @@ pub unsafe fn add_untimed(&mut self, ev: *mut Event) -> c_int {
     unsafe { self.add_general(ev, None, false) }
 }
 
+/// The whole of `add_untimed` for an I/O event on no queue, on an epoll
+/// base with no eventfd, when it needs no call at all (no syscall, no
+/// growth of a table, no warning): then it is done and true is returned.
+/// Otherwise nothing is touched and false is returned. A caller that only
+/// tail-calls besides can so run without a stack frame.
+///
+/// # Safety
+/// As `add`; debug mode is off (`is_plain`).
+#[inline(always)]
+pub unsafe fn add_leaf(&mut self, ev: *mut Event) -> bool {
+    // SAFETY: caller's contract.
+    let (flags, events, fd) = unsafe { ((*ev).callback.flags, (*ev).events, (*ev).fd) };
+    if flags & (EVLIST_FINALIZING | EVLIST_INSERTED | EVLIST_ACTIVE | EVLIST_ACTIVE_LATER) != 0
+        || events & EV_SIGNAL != 0
+        || events & EV_IO_MASK == 0
+        || self.notify_fd >= 0
+        || fd < 0
+        || fd as usize >= self.io.slots.len()
+    {
+        return false;
+    }
+    let Some(AnyBackend::Epoll(ep)) = &mut self.backend else { return false };
+    // SAFETY: bounds checked above.
+    let s = unsafe { self.io.slots.get_unchecked_mut(fd as usize) };
+    if !slot_add_fits(s, events) {
+        return false;
+    }
+    let new = slot_mask_after_add(s, events);
+    if new != s.mask() && !ep.note_is_leaf(s) {
+        return false;
+    }
+    // Nothing can fail from here: `add_untimed`'s steps (`slot_add`'s
+    // without its checks, done above).
+    let old = s.mask();
+    // SAFETY: `ev` is live and in no list (not INSERTED); the counts fit.
+    unsafe { slot_add_unchecked(s, ev, events, new) };
+    if old != new {
+        // SAFETY: `note_is_leaf` held and nothing changed since.
+        unsafe { ep.note_leaf(fd, new, s) };
+    }
+    if flags & EVLIST_INTERNAL == 0 {
+        self.event_count += 1;
+        if self.event_count > self.event_count_max {
+            self.event_count_max = self.event_count;
+        }
+    }
+    // SAFETY: caller's contract.
+    unsafe { (*ev).callback.flags = flags | EVLIST_INSERTED };
+    true
+}
+
+/// The whole of `del_plain` for an inserted I/O event on no other queue,
+/// on an epoll base with no eventfd, when it needs no call; as `add_leaf`.
+///
+/// # Safety
+/// As `del`; debug mode is off and the base has no condition (`is_plain`).
+#[inline(always)]
+pub unsafe fn del_leaf(&mut self, ev: *mut Event) -> bool {
+    // SAFETY: caller's contract.
+    let (flags, events, fd) = unsafe { ((*ev).callback.flags, (*ev).events, (*ev).fd) };
+    if flags & (EVLIST_FINALIZING | EVLIST_TIMEOUT | EVLIST_ACTIVE | EVLIST_ACTIVE_LATER | EVLIST_INSERTED)
+        != EVLIST_INSERTED
+        || events & EV_SIGNAL != 0
+        || events & EV_IO_MASK == 0
+        || self.notify_fd >= 0
+        || fd < 0
+    {
+        return false;
+    }
+    let Some(AnyBackend::Epoll(ep)) = &mut self.backend else { return false };
+    debug_assert!((fd as usize) < self.io.slots.len());
+    // SAFETY: `ev` is linked under `fd` (INSERTED), which so has a slot.
+    let s = unsafe { self.io.slots.get_unchecked_mut(fd as usize) };
+    if !ep.note_is_leaf(s) {
+        // A change would need a call (the queue grown, or a syscall).
+        return false;
+    }
+    if flags & EVLIST_INTERNAL == 0 {
+        self.event_count -= 1;
+    }
+    // SAFETY: caller's contract.
+    unsafe { (*ev).callback.flags = flags & !EVLIST_INSERTED };
+    // SAFETY: `ev` is linked in this slot.
+    let (old, new) = unsafe { slot_del(s, ev) };
+    if old != new {
+        // SAFETY: `note_is_leaf` held and nothing changed since.
+        unsafe { ep.note_leaf(fd, new, s) };
+    }
+    true
+}
+
 /// `add` for every case.
 ///
 /// # Safety
@@ -1993,15 +2084,16 @@ impl EventBase {
 /// `evs` points to `n` initialised entries that activation does not touch.
 #[inline(never)]
 unsafe fn activate_epoll(&mut self, evs: *const libc::epoll_event, n: usize) {
-    // The usual activation counts here and queues through these, so the
-    // loop keeps them in registers.
-    let (mut added, mut active) = (0, 0);
-    let queues = self.active.as_mut_ptr();
-    // There is always at least one queue (priority_init refuses 0).
-    let last = self.active.len() - 1;
-    for i in 0..n {
-        // SAFETY: caller's contract.
-        let e = unsafe { *evs.add(i) };
+    // Few values live across the (rare) call to `activate_general`, so the
+    // loop needs no spills: the counts and queues are read from the base.
+    let mut cur = evs;
+    // SAFETY: caller's contract: `evs + n` is the end of the entries.
+    let end = unsafe { evs.add(n) };
+    while cur != end {
+        // SAFETY: caller's contract; `cur` is before `end`.
+        let e = unsafe { *cur };
+        // SAFETY: as above.
+        cur = unsafe { cur.add(1) };
         let what = super::backend::epoll::ready_bits(e.events);
         if what == 0 {
             continue;
@@ -2011,7 +2103,7 @@ unsafe fn activate_epoll(&mut self, evs: *const libc::epoll_event, n: usize) {
         let mut ev = s.head;
         while !ev.is_null() {
             // SAFETY: list members are live; activation leaves the lists
-            // and the queue vector as they are.
+            // as they are.
             unsafe {
                 let next = (*ev).links.next;
                 let f = (*ev).callback.flags;
@@ -2023,14 +2115,16 @@ unsafe fn activate_epoll(&mut self, evs: *const libc::epoll_event, n: usize) {
                     } else {
                         // `activate` + `insert_active` for an event on no
                         // queue, from the loop (no wake-up) and outside
-                        // `process_active` (no priority is running).
+                        // `process_active` (no priority is running); the
+                        // maxima are updated after the batch.
                         debug_assert!(self.running_priority < 0);
                         (*ev).res = res;
-                        added += (f & EVLIST_INTERNAL == 0) as c_int;
-                        active += 1;
+                        self.event_count += (f & EVLIST_INTERNAL == 0) as c_int;
+                        self.event_count_active += 1;
                         (*ev).callback.flags = f | EVLIST_ACTIVE;
-                        let q = queues.add(((*ev).callback.pri as usize).min(last));
-                        (*q).push_back(Event::as_callback(ev));
+                        // There is always a queue (priority_init refuses 0).
+                        let i = ((*ev).callback.pri as usize).min(self.active.len() - 1);
+                        self.active.get_unchecked_mut(i).push_back(Event::as_callback(ev));
                     }
                 }
                 ev = next;
@@ -2038,8 +2132,6 @@ unsafe fn activate_epoll(&mut self, evs: *const libc::epoll_event, n: usize) {
         }
     }
     // The counts only grew in this batch: their peaks are now.
-    self.event_count += added;
-    self.event_count_active += active;
     self.event_count_max = self.event_count_max.max(self.event_count);
     self.event_count_active_max = self.event_count_active_max.max(self.event_count_active);
 }
@@ -2101,7 +2193,8 @@ unsafe fn process_queue(base: *mut EventBase, pri: usize, max: c_int, end: Optio
         // The usual callback: a persistent event (I/O or timer), which stays
         // added. What the general path below does, inlined: take it off the
         // queue (it is the head), run it, check the loop's state.
-        if closure == CLOSURE_EVENT_PERSIST && flags & (EVLIST_INIT | EVLIST_FINALIZING) == EVLIST_INIT {
+        // SAFETY: queue members are live.
+        if unsafe { fast_persist_header(cb) } {
             let ev = Event::from_callback(cb);
             // SAFETY: `cb` is a live event at the head of queue `pri` (so
             // its `active_prev` is null), and its neighbour is live.
@@ -2198,6 +2291,28 @@ unsafe fn process_queue(base: *mut EventBase, pri: usize, max: c_int, end: Optio
         }
     }
     count
+}
+
+/// Whether `cb` is a persistent event (closure CLOSURE_EVENT_PERSIST, an
+/// event: EVLIST_INIT) not being finalized: `flags`, `pri` and `closure`
+/// are adjacent, so one 4-byte load and compare tell.
+///
+/// # Safety
+/// `cb` is a live callback.
+#[inline(always)]
+unsafe fn fast_persist_header(cb: *mut EventCallback) -> bool {
+    const _: () = {
+        use std::mem::offset_of;
+        assert!(offset_of!(EventCallback, pri) == offset_of!(EventCallback, flags) + 2);
+        assert!(offset_of!(EventCallback, closure) == offset_of!(EventCallback, flags) + 3);
+        assert!(cfg!(target_endian = "little"));
+    };
+    const MASK: u32 = (0xff << 24) | (EVLIST_INIT | EVLIST_FINALIZING) as u16 as u32;
+    const WANT: u32 = ((CLOSURE_EVENT_PERSIST as u32) << 24) | EVLIST_INIT as u16 as u32;
+    // SAFETY: the four bytes from `flags` are `flags`, `pri` and `closure`
+    // of a live callback (offsets asserted above).
+    let word = unsafe { ptr::read_unaligned(ptr::addr_of!((*cb).flags).cast::<u32>()) };
+    word & MASK == WANT
 }
 
 /// Wakes the threads waiting in `event_del` for the callback that just ran.

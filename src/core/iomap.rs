@@ -165,6 +165,56 @@ pub unsafe fn slot_add(s: &mut FdSlot, ev: *mut Event, check_et: bool) -> Result
     Ok((old as c_short, s.state as c_short))
 }
 
+/// Whether `slot_add` of an event wanting `events` fits the counts.
+#[inline(always)]
+pub fn slot_add_fits(s: &FdSlot, events: c_short) -> bool {
+    !((events & EV_READ != 0 && s.nread == MAX_PER_KIND)
+        || (events & EV_WRITE != 0 && s.nwrite == MAX_PER_KIND)
+        || (events & EV_CLOSED != 0 && s.nclose == MAX_PER_KIND))
+}
+
+/// The slot's mask after `slot_add` of an event wanting `events`.
+#[inline(always)]
+pub fn slot_mask_after_add(s: &FdSlot, events: c_short) -> c_short {
+    let old_io = s.state & EV_IO_MASK as u8;
+    let new_io = old_io | (events & EV_IO_MASK) as u8;
+    if new_io != old_io {
+        (new_io | (events & EV_ET) as u8) as c_short
+    } else {
+        s.state as c_short
+    }
+}
+
+/// `slot_add` once `slot_add_fits` said the counts fit and
+/// `slot_mask_after_add` gave `new`.
+///
+/// # Safety
+/// `ev` is a live event not in any list, wanting `events`.
+#[inline(always)]
+pub unsafe fn slot_add_unchecked(s: &mut FdSlot, ev: *mut Event, events: c_short, new: c_short) {
+    debug_assert!(slot_add_fits(s, events) && slot_mask_after_add(s, events) == new);
+    // Branches, not arithmetic on the flags: one kind is the usual case.
+    if events & EV_READ != 0 {
+        s.nread += 1;
+    }
+    if events & EV_WRITE != 0 {
+        s.nwrite += 1;
+    }
+    if events & EV_CLOSED != 0 {
+        s.nclose += 1;
+    }
+    s.state = new as u8;
+    // SAFETY: `ev` and the current head are live events (list invariant).
+    unsafe {
+        (*ev).links.prev = ptr::null_mut();
+        (*ev).links.next = s.head;
+        if !s.head.is_null() {
+            (*s.head).links.prev = ev;
+        }
+    }
+    s.head = ev;
+}
+
 /// `IoMap::del` on one slot.
 ///
 /// # Safety

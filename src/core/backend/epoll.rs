@@ -127,16 +127,6 @@ impl Epoll {
         }))
     }
 
-    fn ctl(&self, op: c_int, fd: c_int, what: c_short) -> c_int {
-        let mut ev = epoll_event { events: to_epoll(what), u64: fd as u32 as u64 };
-        // SAFETY: `ev` is a valid epoll_event for the duration of the call.
-        if unsafe { libc::epoll_ctl(self.epfd, op, fd, &mut ev) } == 0 {
-            0
-        } else {
-            errno()
-        }
-    }
-
     /// Brings the kernel's view of `fd` from `have` to `want`. Returns what
     /// the kernel has afterwards, and false (after logging) when it refused.
     #[inline]
@@ -152,56 +142,8 @@ impl Epoll {
         if unsafe { libc::epoll_ctl(self.epfd, op, fd, &mut ev) } == 0 {
             return (want as u8, true);
         }
-        let ok = self.apply_failed(fd, want, op);
+        let ok = apply_failed(self.epfd, fd, want, op);
         (if ok { want as u8 } else { 0 }, ok)
-    }
-
-    /// The rest of `apply` when its first `epoll_ctl` failed: the fallbacks
-    /// (re-register a reused fd, modify a dup'ed one) and the warnings.
-    #[cold]
-    #[inline(never)]
-    fn apply_failed(&mut self, fd: c_int, want: c_short, op: c_int) -> bool {
-        let e = errno();
-        if op == libc::EPOLL_CTL_DEL {
-            // ENOENT/EBADF: the fd was closed, so the kernel forgot it already.
-            if e != libc::ENOENT && e != libc::EBADF && e != libc::EPERM {
-                log::warnx(&format!("Epoll DEL on fd {fd} failed: {}", log::strerror(e)));
-            }
-            true
-        } else if op == libc::EPOLL_CTL_ADD {
-            match e {
-                // Registered under an fd we thought gone (dup): modify instead.
-                libc::EEXIST => self.ctl(libc::EPOLL_CTL_MOD, fd, want) == 0,
-                e => {
-                    // libevent's wording: each kind's change (1 add, 0 none,
-                    // with 0x20 for edge-triggered) and what it means.
-                    let et = if want & EV_ET != 0 { 0x20 } else { 0 };
-                    let change = |kind: c_short| {
-                        if want & kind != 0 { (1 | et, "add") } else { (0, "none") }
-                    };
-                    let ((r, rs), (w, ws), (c, cs)) = (change(EV_READ), change(EV_WRITE), change(EV_CLOSED));
-                    log::warnx(&format!(
-                        "Epoll ADD({}) on fd {fd} failed. Old events were 0; read change was {r} ({rs}); write change was {w} ({ws}); close change was {c} ({cs}): {}",
-                        to_epoll(want), log::strerror(e)));
-                    false
-                }
-            }
-        } else {
-            match e {
-                // The fd was closed and its number reused: register it anew.
-                libc::ENOENT => match self.ctl(libc::EPOLL_CTL_ADD, fd, want) {
-                    0 => true,
-                    e => {
-                        log::warnx(&format!("Epoll MOD({}) on fd {fd} failed: {}", to_epoll(want), log::strerror(e)));
-                        false
-                    }
-                },
-                e => {
-                    log::warnx(&format!("Epoll MOD({}) on fd {fd} failed: {}", to_epoll(want), log::strerror(e)));
-                    false
-                }
-            }
-        }
     }
 
     /// The interest in `fd` (whose slot is `s`) changed to `new` (the
@@ -226,6 +168,36 @@ impl Epoll {
         self.note_new(fd, new, s)
     }
 
+    /// Whether `note(fd, new, s)` would finish without a call (no syscall,
+    /// no growth of the queue); `note_leaf` then does it.
+    #[inline(always)]
+    pub fn note_is_leaf(&self, s: &FdSlot) -> bool {
+        s.ep & DIRTY != 0 || (s.ep & KERNEL != 0 && self.dirty.len() < self.dirty.capacity())
+    }
+
+    /// `note`, when `note_is_leaf` said so.
+    ///
+    /// # Safety
+    /// `note_is_leaf(s)` is true (nothing changed since).
+    #[inline(always)]
+    pub unsafe fn note_leaf(&mut self, fd: c_int, new: c_short, s: &mut FdSlot) {
+        let ep = s.ep;
+        let empty = if new == 0 { EMPTIED } else { 0 };
+        if ep & DIRTY != 0 {
+            s.ep = ep | empty;
+        } else {
+            s.ep = ep | DIRTY | empty;
+            let len = self.dirty.len();
+            debug_assert!(len < self.dirty.capacity());
+            // SAFETY: there is room (caller's contract), so this is `push`
+            // without its growth path.
+            unsafe {
+                self.dirty.as_mut_ptr().add(len).write(fd);
+                self.dirty.set_len(len + 1);
+            }
+        }
+    }
+
     /// `note` for an fd the kernel does not watch: register it now.
     #[inline(never)]
     fn note_new(&mut self, fd: c_int, new: c_short, s: &mut FdSlot) -> Result<(), ()> {
@@ -239,23 +211,35 @@ impl Epoll {
 
     /// Applies the queued changes; `slots` is the fd map the changes were
     /// noted in. Called with the base's lock held, before each wait.
+    #[inline(never)]
     pub fn flush(&mut self, slots: &mut [FdSlot]) {
-        // Taken out (and put back, to keep its capacity) so `apply` may
-        // borrow the backend; nothing queues changes meanwhile.
-        let mut dirty = std::mem::take(&mut self.dirty);
+        if self.dirty.is_empty() {
+            return;
+        }
+        let epfd = self.epfd;
         // Latest first, as the queue always went.
-        for &fd in dirty.iter().rev() {
+        for &fd in self.dirty.iter().rev() {
             let Some(s) = slots.get_mut(fd as usize) else { continue };
             let ep = s.ep;
             let have = (ep & KERNEL) as c_short;
             let want = s.mask();
             s.ep = ep & KERNEL;
             if want != have || (ep & EMPTIED != 0 && want != 0) {
-                s.ep = self.apply(fd, have, want).0;
+                let op = match (have, want) {
+                    (_, 0) => libc::EPOLL_CTL_DEL,
+                    (0, _) => libc::EPOLL_CTL_ADD,
+                    _ => libc::EPOLL_CTL_MOD,
+                };
+                let mut ev = epoll_event { events: to_epoll(want), u64: fd as u32 as u64 };
+                // SAFETY: `ev` is a valid epoll_event for the duration of the call.
+                s.ep = if unsafe { libc::epoll_ctl(epfd, op, fd, &mut ev) } == 0 {
+                    want as u8
+                } else {
+                    if apply_failed(epfd, fd, want, op) { want as u8 } else { 0 }
+                };
             }
         }
-        dirty.clear();
-        self.dirty = dirty;
+        self.dirty.clear();
     }
 
     /// Waits at most `timeout` (forever if `None`); returns how many events
@@ -312,6 +296,64 @@ impl Epoll {
             let len = self.events.len() * 2;
             // SAFETY: zeroed epoll_event is valid.
             self.events.resize(len, unsafe { std::mem::zeroed() });
+        }
+    }
+}
+
+fn ctl(epfd: c_int, op: c_int, fd: c_int, what: c_short) -> c_int {
+    let mut ev = epoll_event { events: to_epoll(what), u64: fd as u32 as u64 };
+    // SAFETY: `ev` is a valid epoll_event for the duration of the call.
+    if unsafe { libc::epoll_ctl(epfd, op, fd, &mut ev) } == 0 {
+        0
+    } else {
+        errno()
+    }
+}
+
+/// The rest of `apply` when its first `epoll_ctl` failed: the fallbacks
+/// (re-register a reused fd, modify a dup'ed one) and the warnings.
+#[cold]
+#[inline(never)]
+fn apply_failed(epfd: c_int, fd: c_int, want: c_short, op: c_int) -> bool {
+    let e = errno();
+    if op == libc::EPOLL_CTL_DEL {
+        // ENOENT/EBADF: the fd was closed, so the kernel forgot it already.
+        if e != libc::ENOENT && e != libc::EBADF && e != libc::EPERM {
+            log::warnx(&format!("Epoll DEL on fd {fd} failed: {}", log::strerror(e)));
+        }
+        true
+    } else if op == libc::EPOLL_CTL_ADD {
+        match e {
+            // Registered under an fd we thought gone (dup): modify instead.
+            libc::EEXIST => ctl(epfd, libc::EPOLL_CTL_MOD, fd, want) == 0,
+            e => {
+                // libevent's wording: each kind's change (1 add, 0 none,
+                // with 0x20 for edge-triggered) and what it means.
+                let et = if want & EV_ET != 0 { 0x20 } else { 0 };
+                let change = |kind: c_short| {
+                    if want & kind != 0 { (1 | et, "add") } else { (0, "none") }
+                };
+                let ((r, rs), (w, ws), (c, cs)) = (change(EV_READ), change(EV_WRITE), change(EV_CLOSED));
+                log::warnx(&format!(
+                    "Epoll ADD({}) on fd {fd} failed. Old events were 0; read change was {r} ({rs}); write change was {w} ({ws}); close change was {c} ({cs}): {}",
+                    to_epoll(want), log::strerror(e)));
+                false
+            }
+        }
+    } else {
+        match e {
+            // The fd was closed and its number reused: register it anew.
+            libc::ENOENT => match ctl(epfd, libc::EPOLL_CTL_ADD, fd, want) {
+                0 => true,
+                e => {
+                    log::warnx(&format!("Epoll MOD({}) on fd {fd} failed: {}", to_epoll(want), log::strerror(e)));
+                    false
+                }
+            },
+            e => {
+                log::warnx(&format!("Epoll MOD({}) on fd {fd} failed: {}", to_epoll(want), log::strerror(e)));
+                false
+            }
         }
     }
 }
