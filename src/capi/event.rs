@@ -14,6 +14,7 @@ use crate::log;
 use libc::{c_char, c_int, c_short, c_uint, c_void, size_t, FILE};
 use std::ffi::CStr;
 use std::ptr;
+use std::sync::atomic::{AtomicPtr, Ordering};
 
 /// `EVENT_FINALIZE_FREE_`: free the event after its finalizer.
 const FINALIZE_FREE: c_uint = 0x10000;
@@ -65,9 +66,37 @@ fn no_base(ev: *const event, func: &str) {
 
 /// Whether debug logging is on (`event_enable_debug_logging`): the hot
 /// entry points test this once and build their messages out of line.
+///
+/// The mask's address (the copy the symbol table resolves to) is looked up
+/// once and kept here, so the test is two loads.
 #[inline(always)]
 fn debug_logging() -> bool {
-    super::data::debug_logging_mask() != 0
+    let mut p = DEBUG_MASK_AT.load(Ordering::Relaxed);
+    if p.is_null() {
+        p = debug_mask_at();
+    }
+    // SAFETY: the resolved address of the u32 mask, valid for the process.
+    unsafe { p.read_volatile() != 0 }
+}
+
+/// `!debug_logging()` without a call: false also when the mask's address
+/// is not looked up yet (the general paths, which call `debug_logging`, do
+/// that).
+#[inline(always)]
+fn debug_logging_known_off() -> bool {
+    let p = DEBUG_MASK_AT.load(Ordering::Relaxed);
+    // SAFETY: the resolved address of the u32 mask, valid for the process.
+    !p.is_null() && unsafe { p.read_volatile() } == 0
+}
+
+static DEBUG_MASK_AT: AtomicPtr<u32> = AtomicPtr::new(ptr::null_mut());
+
+#[cold]
+#[inline(never)]
+fn debug_mask_at() -> *mut u32 {
+    let p = super::data::debug_logging_mask_ptr();
+    DEBUG_MASK_AT.store(p, Ordering::Relaxed);
+    p
 }
 
 // ---- bases and configuration -------------------------------------------------
@@ -303,8 +332,10 @@ unsafe fn assign_impl(
     if ev.is_null() {
         return null_assign();
     }
-    debug::mark_too_late();
-    if base.is_null() || debug::is_on() {
+    // A plain base (debug mode off, and too late to turn on since the base
+    // exists) needs no bookkeeping.
+    // SAFETY: a non-null base is live (caller's contract).
+    if base.is_null() || !unsafe { (*base).is_plain() } {
         // SAFETY: forwarded contract.
         return unsafe { assign_general(ev, base, fd, events, callback, arg) };
     }
@@ -327,6 +358,7 @@ unsafe fn assign_general(
     callback: event_callback_fn,
     arg: *mut c_void,
 ) -> c_int {
+    debug::mark_too_late();
     let base = base_or_current(base);
     let arg = if arg == event_self_cbarg() { ev.cast() } else { arg };
     debug::assert_not_added(ev);
@@ -374,6 +406,28 @@ pub unsafe extern "C" fn event_free(ev: *mut event) {
 /// Makes `ev` pending: for its I/O or signal, and for `tv` if given.
 #[no_mangle]
 pub unsafe extern "C" fn event_add(ev: *mut event, tv: *const timeval) -> c_int {
+    // The usual case first: an event with a base, no timeout, no lock, no
+    // debugging of any kind.
+    // SAFETY: ev is null or an event; a non-null base is live.
+    unsafe {
+        if !ev.is_null() && tv.is_null() {
+            let base = (*ev).base;
+            // `add_leaf` makes no call: with only the tail call below
+            // besides, this needs no stack frame.
+            if !base.is_null() && (*base).is_plain() && debug_logging_known_off() && (*base).add_leaf(ev) {
+                return 0;
+            }
+        }
+        add_general(ev, tv)
+    }
+}
+
+/// `event_add` for every case.
+///
+/// # Safety
+/// As `event_add`.
+#[inline(never)]
+unsafe fn add_general(ev: *mut event, tv: *const timeval) -> c_int {
     // SAFETY: ev is null or an event.
     if !unsafe { has_base(ev, "event_add") } {
         return -1;
@@ -466,8 +520,35 @@ unsafe fn log_del(ev: *mut event) {
 /// Makes `ev` non-pending and non-active.
 #[no_mangle]
 pub unsafe extern "C" fn event_del(ev: *mut event) -> c_int {
+    // The usual cases first, as `del_common` does them: no debugging of any
+    // kind, and an event on no queue (its base is not touched: it may be
+    // freed already) or one whose base has no lock.
+    // SAFETY: ev is null or an event; a non-null base is live while the
+    // event is on one of its queues.
+    unsafe {
+        if !ev.is_null() && !(*ev).base.is_null() && debug_logging_known_off() {
+            let base = (*ev).base;
+            if (*ev).callback.flags & (EVLIST_INSERTED | EVLIST_TIMEOUT | EVLIST_ACTIVE | EVLIST_ACTIVE_LATER) == 0 {
+                if !crate::thread::have_id_fn() {
+                    return 0;
+                }
+            } else if (*base).is_plain() && (*base).del_leaf(ev) {
+                // As `event_add`: no call, so no stack frame.
+                return 0;
+            }
+        }
+        del_slow(ev, DelMode::AutoBlock)
+    }
+}
+
+/// `del_common`, out of line (the rare cases of `event_del`).
+///
+/// # Safety
+/// As `event_del`.
+#[inline(never)]
+unsafe fn del_slow(ev: *mut event, mode: DelMode) -> c_int {
     // SAFETY: forwarded contract.
-    unsafe { del_common(ev, DelMode::AutoBlock) }
+    unsafe { del_common(ev, mode) }
 }
 
 /// `event_del` that never waits for a callback running in another thread.

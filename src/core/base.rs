@@ -10,7 +10,7 @@
 use super::backend::{AnyBackend, Backend, Ready, METHODS};
 use super::clock::{self, micros_to_tv, tv_to_micros, Micros};
 use super::event::*;
-use super::iomap::{AddError, IoMap};
+use super::iomap::{slot_add, slot_add_fits, slot_add_unchecked, slot_del, slot_mask_after_add, AddError, IoMap};
 use super::signal::{self, SigState, NSIG};
 use super::timer::TimerHeap;
 use super::debug;
@@ -186,6 +186,9 @@ pub struct EventBase {
     sig_ev: Box<Event>,
     timers: TimerHeap,
     ready: Vec<Ready>,
+    /// How many events the epoll backend's last wait left in its buffer
+    /// (read there directly rather than copied into `ready`).
+    epoll_ready: usize,
 
     active: Vec<CbQueue>,
     active_later: CbQueue,
@@ -230,6 +233,10 @@ pub struct EventBase {
     /// how many wait.
     th_lock: *mut c_void,
     th_cond: *mut c_void,
+    /// No lock, no condition, debug mode off when the base was made: the
+    /// API's fast paths need test nothing else (debug mode cannot be turned
+    /// on once a base exists; turned off, the general paths still serve).
+    plain: bool,
     current_waiters: c_int,
     /// The thread running the loop (thread-id callback's value).
     owner_id: libc::c_ulong,
@@ -308,6 +315,7 @@ impl EventBase {
             sig_ev: new_zeroed_event(),
             timers: TimerHeap::default(),
             ready: Vec::with_capacity(32),
+            epoll_ready: 0,
             active: vec![CbQueue::default()],
             active_later: CbQueue::default(),
             running_priority: -1,
@@ -333,6 +341,7 @@ impl EventBase {
             once_events: Vec::new(),
             n_deferreds_queued: 0,
             th_lock: ptr::null_mut(),
+            plain: false,
             th_cond: ptr::null_mut(),
             current_waiters: 0,
             owner_id: 0,
@@ -358,6 +367,10 @@ impl EventBase {
                 return None;
             }
         }
+        // As libevent: once a base exists, debug mode can no longer be
+        // turned on (which `plain` relies on).
+        debug::mark_too_late();
+        base.plain = base.th_lock.is_null() && base.th_cond.is_null() && !debug::is_on();
         Some(base)
     }
 
@@ -410,6 +423,13 @@ impl EventBase {
     #[inline(always)]
     pub fn is_lockless(&self) -> bool {
         self.th_lock.is_null()
+    }
+
+    /// No lock, no threads' condition, debug mode off: the API may use the
+    /// `*_plain` fast paths.
+    #[inline(always)]
+    pub fn is_plain(&self) -> bool {
+        self.plain
     }
 
     /// Whether the caller is the thread running the loop (or threads are off).
@@ -693,7 +713,9 @@ impl EventBase {
     fn incr_count(&mut self, flags: c_short) {
         if flags & EVLIST_INTERNAL == 0 {
             self.event_count += 1;
-            self.event_count_max = self.event_count_max.max(self.event_count);
+            if self.event_count > self.event_count_max {
+                self.event_count_max = self.event_count;
+            }
         }
     }
     #[inline]
@@ -971,8 +993,141 @@ impl EventBase {
 ///
 /// # Safety
 /// `ev` is live, assigned to this base, and not inside the base's memory.
-#[inline]
+#[inline(always)]
 pub unsafe fn add(&mut self, ev: *mut Event, tv: Option<&timeval>, tv_is_absolute: bool) -> c_int {
+    if tv.is_none() && !debug::is_on() {
+        // SAFETY: forwarded contract.
+        return unsafe { self.add_untimed(ev) };
+    }
+    // SAFETY: forwarded contract.
+    unsafe { self.add_general(ev, tv, tv_is_absolute) }
+}
+
+/// `add` with no timeout, for callers that know debug mode is off. The
+/// usual case (an I/O event on no queue) is inlined into the caller;
+/// everything else goes to `add_general`.
+///
+/// # Safety
+/// As `add`; debug mode is off.
+#[inline(always)]
+pub unsafe fn add_untimed(&mut self, ev: *mut Event) -> c_int {
+    // SAFETY: caller's contract.
+    let (flags, events) = unsafe { ((*ev).callback.flags, (*ev).events) };
+    if flags & (EVLIST_FINALIZING | EVLIST_INSERTED | EVLIST_ACTIVE | EVLIST_ACTIVE_LATER) == 0
+        && events & EV_SIGNAL == 0
+        && events & EV_IO_MASK != 0
+    {
+        // What `add_general` does for such an event: `insert`, inlined.
+        if self.io_add(ev, false) == -1 {
+            return -1;
+        }
+        self.incr_count(flags);
+        // SAFETY: caller's contract.
+        unsafe { (*ev).callback.flags = flags | EVLIST_INSERTED };
+        self.notify_if_needed();
+        return 0;
+    }
+    // SAFETY: forwarded contract.
+    unsafe { self.add_general(ev, None, false) }
+}
+
+/// The whole of `add_untimed` for an I/O event on no queue, on an epoll
+/// base with no eventfd, when it needs no call at all (no syscall, no
+/// growth of a table, no warning): then it is done and true is returned.
+/// Otherwise nothing is touched and false is returned. A caller that only
+/// tail-calls besides can so run without a stack frame.
+///
+/// # Safety
+/// As `add`; debug mode is off (`is_plain`).
+#[inline(always)]
+pub unsafe fn add_leaf(&mut self, ev: *mut Event) -> bool {
+    // SAFETY: caller's contract.
+    let (flags, events, fd) = unsafe { ((*ev).callback.flags, (*ev).events, (*ev).fd) };
+    if flags & (EVLIST_FINALIZING | EVLIST_INSERTED | EVLIST_ACTIVE | EVLIST_ACTIVE_LATER) != 0
+        || events & EV_SIGNAL != 0
+        || events & EV_IO_MASK == 0
+        || self.notify_fd >= 0
+        || fd < 0
+        || fd as usize >= self.io.slots.len()
+    {
+        return false;
+    }
+    let Some(AnyBackend::Epoll(ep)) = &mut self.backend else { return false };
+    // SAFETY: bounds checked above.
+    let s = unsafe { self.io.slots.get_unchecked_mut(fd as usize) };
+    if !slot_add_fits(s, events) {
+        return false;
+    }
+    let new = slot_mask_after_add(s, events);
+    if new != s.mask() && !ep.note_is_leaf(s) {
+        return false;
+    }
+    // Nothing can fail from here: `add_untimed`'s steps (`slot_add`'s
+    // without its checks, done above).
+    let old = s.mask();
+    // SAFETY: `ev` is live and in no list (not INSERTED); the counts fit.
+    unsafe { slot_add_unchecked(s, ev, events, new) };
+    if old != new {
+        // SAFETY: `note_is_leaf` held and nothing changed since.
+        unsafe { ep.note_leaf(fd, new, s) };
+    }
+    if flags & EVLIST_INTERNAL == 0 {
+        self.event_count += 1;
+        if self.event_count > self.event_count_max {
+            self.event_count_max = self.event_count;
+        }
+    }
+    // SAFETY: caller's contract.
+    unsafe { (*ev).callback.flags = flags | EVLIST_INSERTED };
+    true
+}
+
+/// The whole of `del_plain` for an inserted I/O event on no other queue,
+/// on an epoll base with no eventfd, when it needs no call; as `add_leaf`.
+///
+/// # Safety
+/// As `del`; debug mode is off and the base has no condition (`is_plain`).
+#[inline(always)]
+pub unsafe fn del_leaf(&mut self, ev: *mut Event) -> bool {
+    // SAFETY: caller's contract.
+    let (flags, events, fd) = unsafe { ((*ev).callback.flags, (*ev).events, (*ev).fd) };
+    if flags & (EVLIST_FINALIZING | EVLIST_TIMEOUT | EVLIST_ACTIVE | EVLIST_ACTIVE_LATER | EVLIST_INSERTED)
+        != EVLIST_INSERTED
+        || events & EV_SIGNAL != 0
+        || events & EV_IO_MASK == 0
+        || self.notify_fd >= 0
+        || fd < 0
+    {
+        return false;
+    }
+    let Some(AnyBackend::Epoll(ep)) = &mut self.backend else { return false };
+    debug_assert!((fd as usize) < self.io.slots.len());
+    // SAFETY: `ev` is linked under `fd` (INSERTED), which so has a slot.
+    let s = unsafe { self.io.slots.get_unchecked_mut(fd as usize) };
+    if !ep.note_is_leaf(s) {
+        // A change would need a call (the queue grown, or a syscall).
+        return false;
+    }
+    if flags & EVLIST_INTERNAL == 0 {
+        self.event_count -= 1;
+    }
+    // SAFETY: caller's contract.
+    unsafe { (*ev).callback.flags = flags & !EVLIST_INSERTED };
+    // SAFETY: `ev` is linked in this slot.
+    let (old, new) = unsafe { slot_del(s, ev) };
+    if old != new {
+        // SAFETY: `note_is_leaf` held and nothing changed since.
+        unsafe { ep.note_leaf(fd, new, s) };
+    }
+    true
+}
+
+/// `add` for every case.
+///
+/// # Safety
+/// As `add`.
+#[inline(never)]
+pub unsafe fn add_general(&mut self, ev: *mut Event, tv: Option<&timeval>, tv_is_absolute: bool) -> c_int {
     debug::assert_is_setup(ev);
     // SAFETY: caller's contract.
     let (flags, events) = unsafe { ((*ev).callback.flags, (*ev).events) };
@@ -1052,8 +1207,65 @@ unsafe fn add_timeout(&mut self, ev: *mut Event, tv: &timeval, tv_is_absolute: b
 ///
 /// # Safety
 /// `ev` is live and assigned to this base.
-#[inline]
+#[inline(always)]
 pub unsafe fn del(&mut self, ev: *mut Event, mode: DelMode) -> c_int {
+    if !debug::is_on() {
+        // SAFETY: forwarded contract.
+        return unsafe { self.del_nodebug(ev, mode) };
+    }
+    // SAFETY: forwarded contract.
+    unsafe { self.del_general(ev, mode) }
+}
+
+/// `del` for callers that know debug mode is off.
+///
+/// # Safety
+/// As `del`; debug mode is off.
+#[inline(always)]
+pub unsafe fn del_nodebug(&mut self, ev: *mut Event, mode: DelMode) -> c_int {
+    if self.th_cond.is_null() {
+        // SAFETY: forwarded contract; no condition, so no waiting.
+        return unsafe { self.del_plain(ev, mode) };
+    }
+    // SAFETY: forwarded contract.
+    unsafe { self.del_general(ev, mode) }
+}
+
+/// `del` for a base with no threads' condition (nothing to wait for) and
+/// debug mode off (`is_plain`, or checked by the caller). The usual case
+/// (an inserted I/O event on no other queue) is inlined into the caller;
+/// everything else goes to `del_general`.
+///
+/// # Safety
+/// As `del`; debug mode is off and the base has no condition.
+#[inline(always)]
+pub unsafe fn del_plain(&mut self, ev: *mut Event, mode: DelMode) -> c_int {
+    debug_assert!(self.th_cond.is_null());
+    // SAFETY: caller's contract.
+    let (flags, events) = unsafe { ((*ev).callback.flags, (*ev).events) };
+    if flags & (EVLIST_FINALIZING | EVLIST_TIMEOUT | EVLIST_ACTIVE | EVLIST_ACTIVE_LATER | EVLIST_INSERTED)
+        == EVLIST_INSERTED
+        && events & EV_SIGNAL == 0
+        && events & EV_IO_MASK != 0
+    {
+        // What `del_general` does for such an event.
+        self.decr_count(flags);
+        // SAFETY: caller's contract.
+        unsafe { (*ev).callback.flags = flags & !EVLIST_INSERTED };
+        self.io_del(ev);
+        self.notify_if_needed();
+        return 0;
+    }
+    // SAFETY: forwarded contract.
+    unsafe { self.del_general(ev, mode) }
+}
+
+/// `del` for every case.
+///
+/// # Safety
+/// As `del`.
+#[inline(never)]
+pub unsafe fn del_general(&mut self, ev: *mut Event, mode: DelMode) -> c_int {
     let b = self;
     // SAFETY: caller's contract.
     let e = unsafe { &mut *ev };
@@ -1146,6 +1358,18 @@ pub unsafe fn activate(&mut self, ev: *mut Event, res: c_short, ncalls: c_short)
     // SAFETY: the callback is live and now on no queue.
     unsafe { b.insert_active(ev.cast()) };
     b.notify_if_needed();
+}
+}
+
+impl EventBase {
+/// `activate`, out of line.
+///
+/// # Safety
+/// As `activate`.
+#[inline(never)]
+unsafe fn activate_general(&mut self, ev: *mut Event, res: c_short) {
+    // SAFETY: forwarded contract.
+    unsafe { self.activate(ev, res, 1) }
 }
 }
 
@@ -1394,11 +1618,11 @@ impl EventBase {
 
 impl EventBase {
     /// Links an I/O or signal event into its map and marks it inserted.
-    #[inline]
+    #[inline(never)]
     fn insert(&mut self, ev: *mut Event) -> c_int {
         // SAFETY: `ev` is live (callers).
         let e = unsafe { &mut *ev };
-        let res = if e.events & EV_IO_MASK != 0 { self.io_add(ev) } else { self.signal_add(ev) };
+        let res = if e.events & EV_IO_MASK != 0 { self.io_add(ev, debug::is_on()) } else { self.signal_add(ev) };
         if res == -1 {
             return -1;
         }
@@ -1407,30 +1631,42 @@ impl EventBase {
         0
     }
 
-    #[inline]
-    fn io_add(&mut self, ev: *mut Event) -> c_int {
+    /// Links an I/O event under its fd and tells the backend if the fd's
+    /// interest changed. `check_et`: refuse to mix edge- and
+    /// level-triggered events on one fd (debug mode).
+    #[inline(always)]
+    fn io_add(&mut self, ev: *mut Event, check_et: bool) -> c_int {
         // SAFETY: `ev` is live (callers).
         let fd = unsafe { (*ev).fd };
         if fd < 0 {
             // As libevent: inserted, but there is nothing to watch.
             return 0;
         }
-        if fd as usize >= self.io.slots.len() && !fd_could_be_open(fd) {
-            // No table for an fd that cannot exist (libevent's table
-            // allocation fails the same way for such fds).
-            return -1;
+        if fd as usize >= self.io.slots.len() {
+            if !fd_could_be_open(fd) {
+                // No table for an fd that cannot exist (libevent's table
+                // allocation fails the same way for such fds).
+                return -1;
+            }
+            self.io.ensure(fd as usize);
         }
+        // SAFETY: the index was just made valid.
+        let s = unsafe { self.io.slots.get_unchecked_mut(fd as usize) };
         // SAFETY: `ev` is live and in no list (not INSERTED).
-        match unsafe { self.io.add(fd as usize, ev) } {
+        match unsafe { slot_add(s, ev, check_et) } {
             Ok((old, new)) => {
                 if old == new {
                     return 0;
                 }
-                let be = self.backend.as_mut().expect("base has a backend");
-                if be.update(fd, old, new).is_err() {
+                let r = match &mut self.backend {
+                    // Tested first: the usual backend, its update inlined.
+                    Some(AnyBackend::Epoll(ep)) => ep.note(fd, new, s),
+                    be => other_backend_update(be, fd, old, new, s),
+                };
+                if r.is_err() {
                     // Undo: the kernel refused the fd.
-                    // SAFETY: `ev` was just linked under fd.
-                    unsafe { self.io.del(fd as usize, ev) };
+                    // SAFETY: `ev` was just linked in this slot.
+                    unsafe { slot_del(s, ev) };
                     return -1;
                 }
                 1
@@ -1439,18 +1675,23 @@ impl EventBase {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn io_del(&mut self, ev: *mut Event) {
         // SAFETY: `ev` is live and linked under its fd (INSERTED).
         let fd = unsafe { (*ev).fd };
         if fd < 0 {
             return;
         }
+        debug_assert!((fd as usize) < self.io.slots.len());
+        // SAFETY: `ev` is linked under `fd`, which therefore has a slot.
+        let s = unsafe { self.io.slots.get_unchecked_mut(fd as usize) };
         // SAFETY: as above.
-        let (old, new) = unsafe { self.io.del(fd as usize, ev) };
+        let (old, new) = unsafe { slot_del(s, ev) };
         if old != new {
-            let be = self.backend.as_mut().expect("base has a backend");
-            let _ = be.update(fd, old, new);
+            let _ = match &mut self.backend {
+                Some(AnyBackend::Epoll(ep)) => ep.note(fd, new, s),
+                be => other_backend_update(be, fd, old, new, s),
+            };
         }
     }
 
@@ -1508,6 +1749,13 @@ impl EventBase {
             self.sig.restore(s);
         }
     }
+}
+
+/// `Backend::update` through the base's backend, out of line: the hot
+/// paths test for epoll and inline its update themselves.
+#[inline(never)]
+fn other_backend_update(be: &mut Option<AnyBackend>, fd: c_int, old: c_short, new: c_short, s: &mut super::iomap::FdSlot) -> Result<(), ()> {
+    be.as_mut().expect("base has a backend").update(fd, old, new, s)
 }
 
 /// Logs why the fd map refused an event; returns -1.
@@ -1766,10 +2014,19 @@ unsafe fn dispatch(base: *mut EventBase, timeout: Option<Micros>) -> Result<(), 
     // threads may meanwhile change the base (under its lock) and call the
     // backend's `update`, which never touches the buffers the wait uses.
     unsafe {
-        let mut ready = std::mem::take(&mut (*base).ready);
-        ready.clear();
         let lock = (*base).th_lock;
         let be: *mut AnyBackend = (*base).backend.as_mut().expect("base has a backend");
+        if let AnyBackend::Epoll(ep) = &mut *be {
+            // The changes noted since the last wait, then the wait; the
+            // events stay in epoll's buffer for `process_ready`.
+            ep.flush(&mut (*base).io.slots);
+            (*base).epoll_ready = 0;
+            let n = ep.wait(timeout, lock)?;
+            (*base).epoll_ready = n;
+            return Ok(());
+        }
+        let mut ready = std::mem::take(&mut (*base).ready);
+        ready.clear();
         let r = (*be).dispatch(timeout, &mut ready, lock);
         (*base).ready = ready;
         r
@@ -1779,6 +2036,18 @@ unsafe fn dispatch(base: *mut EventBase, timeout: Option<Micros>) -> Result<(), 
 impl EventBase {
     /// Activates the events of the fds the backend reported.
     fn process_ready(&mut self) {
+        if let Some(AnyBackend::Epoll(ep)) = &mut self.backend {
+            let n = std::mem::take(&mut self.epoll_ready);
+            let evs = ep.events();
+            debug_assert!(n <= evs.len());
+            let evs = evs.as_ptr();
+            // SAFETY: the wait filled the first `n` entries.
+            unsafe { self.activate_epoll(evs, n) };
+            if let Some(AnyBackend::Epoll(ep)) = &mut self.backend {
+                ep.grow_if_full(n);
+            }
+            return;
+        }
         // Taken out so activation may borrow the base; put back to keep
         // its capacity.
         let ready = std::mem::take(&mut self.ready);
@@ -1805,6 +2074,67 @@ impl EventBase {
             }
         }
     }
+}
+
+impl EventBase {
+/// `process_ready` for epoll: activates the events of the `n` ready fds in
+/// epoll's buffer `evs`. Out of line, so its loop gets the registers.
+///
+/// # Safety
+/// `evs` points to `n` initialised entries that activation does not touch.
+#[inline(never)]
+unsafe fn activate_epoll(&mut self, evs: *const libc::epoll_event, n: usize) {
+    // Few values live across the (rare) call to `activate_general`, so the
+    // loop needs no spills: the counts and queues are read from the base.
+    let mut cur = evs;
+    // SAFETY: caller's contract: `evs + n` is the end of the entries.
+    let end = unsafe { evs.add(n) };
+    while cur != end {
+        // SAFETY: caller's contract; `cur` is before `end`.
+        let e = unsafe { *cur };
+        // SAFETY: as above.
+        cur = unsafe { cur.add(1) };
+        let what = super::backend::epoll::ready_bits(e.events);
+        if what == 0 {
+            continue;
+        }
+        // `activate_fd`, with the usual activation inlined.
+        let Some(s) = self.io.slots.get(e.u64 as u32 as usize) else { continue };
+        let mut ev = s.head;
+        while !ev.is_null() {
+            // SAFETY: list members are live; activation leaves the lists
+            // as they are.
+            unsafe {
+                let next = (*ev).links.next;
+                let f = (*ev).callback.flags;
+                let evs = (*ev).events;
+                let res = evs & what;
+                if res & EV_IO_MASK != 0 {
+                    if f & (EVLIST_FINALIZING | EVLIST_ACTIVE | EVLIST_ACTIVE_LATER) != 0 || evs & EV_SIGNAL != 0 {
+                        self.activate_general(ev, res);
+                    } else {
+                        // `activate` + `insert_active` for an event on no
+                        // queue, from the loop (no wake-up) and outside
+                        // `process_active` (no priority is running); the
+                        // maxima are updated after the batch.
+                        debug_assert!(self.running_priority < 0);
+                        (*ev).res = res;
+                        self.event_count += (f & EVLIST_INTERNAL == 0) as c_int;
+                        self.event_count_active += 1;
+                        (*ev).callback.flags = f | EVLIST_ACTIVE;
+                        // There is always a queue (priority_init refuses 0).
+                        let i = ((*ev).callback.pri as usize).min(self.active.len() - 1);
+                        self.active.get_unchecked_mut(i).push_back(Event::as_callback(ev));
+                    }
+                }
+                ev = next;
+            }
+        }
+    }
+    // The counts only grew in this batch: their peaks are now.
+    self.event_count_max = self.event_count_max.max(self.event_count);
+    self.event_count_active_max = self.event_count_active_max.max(self.event_count_active);
+}
 }
 
 /// Runs the active callbacks, highest priority first. Returns how many
@@ -1845,8 +2175,11 @@ unsafe fn process_active(base: *mut EventBase) -> c_int {
 ///
 /// # Safety
 /// `base` is live, its lock held, and not borrowed elsewhere.
+#[inline(never)]
 unsafe fn process_queue(base: *mut EventBase, pri: usize, max: c_int, end: Option<Micros>) -> c_int {
     let mut count = 0;
+    // Whether `max` or `end` can stop the run (not for the usual priorities).
+    let limited = max != c_int::MAX || end.is_some();
     loop {
         // SAFETY: no borrow of the base outlives an iteration.
         let b = unsafe { &mut *base };
@@ -1857,6 +2190,59 @@ unsafe fn process_queue(base: *mut EventBase, pri: usize, max: c_int, end: Optio
         }
         // SAFETY: queue members are live.
         let (flags, closure) = unsafe { ((*cb).flags, (*cb).closure) };
+        // The usual callback: a persistent event (I/O or timer), which stays
+        // added. What the general path below does, inlined: take it off the
+        // queue (it is the head), run it, check the loop's state.
+        // SAFETY: queue members are live.
+        if unsafe { fast_persist_header(cb) } {
+            let ev = Event::from_callback(cb);
+            // SAFETY: `cb` is a live event at the head of queue `pri` (so
+            // its `active_prev` is null), and its neighbour is live.
+            unsafe {
+                if (*ev).events & EV_PERSIST != 0 {
+                    let next = (*cb).active_next;
+                    let q = b.active.get_unchecked_mut(pri);
+                    q.head = next;
+                    if next.is_null() {
+                        q.tail = ptr::null_mut();
+                    } else {
+                        (*next).active_prev = ptr::null_mut();
+                    }
+                    (*cb).active_next = ptr::null_mut();
+                    (*cb).flags = flags & !EVLIST_ACTIVE;
+                    if flags & EVLIST_INTERNAL == 0 {
+                        b.event_count -= 1;
+                        count += 1;
+                    }
+                    b.event_count_active -= 1;
+                    b.current = cb;
+                    let t = (*ev).links.extra.io_timeout;
+                    if t.tv_sec != 0 || t.tv_usec != 0 {
+                        b.persist_reschedule(ev);
+                    }
+                    let (f, fd, res, arg) = ((*cb).cb.event, (*ev).fd, (*ev).res, (*cb).arg);
+                    if let Some(f) = f {
+                        call_unlocked(base, || f(fd, res, arg));
+                    }
+                    // Callbacks returned; the lock is held again.
+                    let b = &mut *base;
+                    b.current = ptr::null_mut();
+                    if b.current_waiters > 0 {
+                        wake_waiters(b);
+                    }
+                    if b.got_break {
+                        return -1;
+                    }
+                    if limited && limit_reached(b, count, max, end) {
+                        return count;
+                    }
+                    if b.got_continue {
+                        break;
+                    }
+                    continue;
+                }
+            }
+        }
         if flags & EVLIST_INIT != 0 {
             let ev = Event::from_callback(cb);
             // SAFETY: `ev` is live.
@@ -1905,6 +2291,55 @@ unsafe fn process_queue(base: *mut EventBase, pri: usize, max: c_int, end: Optio
         }
     }
     count
+}
+
+/// Whether `cb` is a persistent event (closure CLOSURE_EVENT_PERSIST, an
+/// event: EVLIST_INIT) not being finalized: `flags`, `pri` and `closure`
+/// are adjacent, so one 4-byte load and compare tell.
+///
+/// # Safety
+/// `cb` is a live callback.
+#[inline(always)]
+unsafe fn fast_persist_header(cb: *mut EventCallback) -> bool {
+    const _: () = {
+        use std::mem::offset_of;
+        assert!(offset_of!(EventCallback, pri) == offset_of!(EventCallback, flags) + 2);
+        assert!(offset_of!(EventCallback, closure) == offset_of!(EventCallback, flags) + 3);
+        assert!(cfg!(target_endian = "little"));
+    };
+    const MASK: u32 = (0xff << 24) | (EVLIST_INIT | EVLIST_FINALIZING) as u16 as u32;
+    const WANT: u32 = ((CLOSURE_EVENT_PERSIST as u32) << 24) | EVLIST_INIT as u16 as u32;
+    // SAFETY: the four bytes from `flags` are `flags`, `pri` and `closure`
+    // of a live callback (offsets asserted above).
+    let word = unsafe { ptr::read_unaligned(ptr::addr_of!((*cb).flags).cast::<u32>()) };
+    word & MASK == WANT
+}
+
+/// Wakes the threads waiting in `event_del` for the callback that just ran.
+#[cold]
+#[inline(never)]
+fn wake_waiters(b: &mut EventBase) {
+    b.current_waiters = 0;
+    // SAFETY: the condition came from alloc_cond.
+    unsafe { thread::broadcast(b.th_cond) };
+}
+
+/// Whether a run of callbacks must stop after `count` of them: `max` run,
+/// or past the time `end` (the cache refreshed to tell).
+#[inline(never)]
+fn limit_reached(b: &mut EventBase, count: c_int, max: c_int, end: Option<Micros>) -> bool {
+    if count >= max {
+        return true;
+    }
+    if let Some(end) = end {
+        if count > 0 {
+            b.update_time_cache();
+            if b.now() >= end {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 /// Calls one callback according to its closure, with the base unlocked.
@@ -1994,6 +2429,7 @@ impl EventBase {
 ///
 /// # Safety
 /// `ev` is live and assigned to this base.
+#[inline(never)]
 unsafe fn persist_reschedule(&mut self, ev: *mut Event) {
     let b = self;
     // SAFETY: caller's contract.
@@ -2240,7 +2676,11 @@ pub fn reinit(&mut self) -> c_int {
         match (m.new)() {
             Some(mut be) => {
                 be.set_precise(b.flags & EVENT_BASE_FLAG_PRECISE_TIMER != 0);
-                b.backend = Some(be)
+                b.backend = Some(be);
+                // The new backend knows no fd yet.
+                for s in &mut b.io.slots {
+                    s.ep = 0;
+                }
             }
             None => {
                 log::warnx("event_reinit: could not reinitialize event mechanism");
@@ -2267,8 +2707,9 @@ pub fn reinit(&mut self) -> c_int {
     if need_new {
         let be = b.backend.as_mut().expect("just built");
         for fd in b.io.keys().collect::<Vec<_>>() {
-            let m = b.io.slot(fd).map_or(0, |s| s.mask());
-            if be.update(fd as c_int, 0, m).is_err() {
+            let s = &mut b.io.slots[fd];
+            let m = s.mask();
+            if be.update(fd as c_int, 0, m, s).is_err() {
                 res = -1;
             }
         }

@@ -10,6 +10,7 @@ pub mod poll;
 pub mod select;
 
 use super::clock::Micros;
+use super::iomap::FdSlot;
 use libc::{c_int, c_short, c_void};
 use std::ffi::CStr;
 
@@ -28,9 +29,11 @@ pub struct Ready {
 pub trait Backend {
     fn name(&self) -> &'static CStr;
     fn features(&self) -> c_int;
-    /// The interest in `fd` changes from `old` to `new`. Errors are logged
-    /// here; `Err` tells the caller the change did not take.
-    fn update(&mut self, fd: c_int, old: c_short, new: c_short) -> Result<(), ()>;
+    /// The interest in `fd` changes from `old` to `new`; `slot` is the fd's
+    /// slot in the base's fd map, whose `ep` byte a backend may keep its own
+    /// per-fd state in. Errors are logged here; `Err` tells the caller the
+    /// change did not take.
+    fn update(&mut self, fd: c_int, old: c_short, new: c_short, slot: &mut FdSlot) -> Result<(), ()>;
     /// Waits at most `timeout` (forever if `None`) and appends ready fds to
     /// `out`. `Err` when the wait itself failed (not on EINTR).
     ///
@@ -77,8 +80,8 @@ impl Backend for AnyBackend {
         each!(self, b => b.features())
     }
     #[inline(always)]
-    fn update(&mut self, fd: c_int, old: c_short, new: c_short) -> Result<(), ()> {
-        each!(self, b => b.update(fd, old, new))
+    fn update(&mut self, fd: c_int, old: c_short, new: c_short, slot: &mut FdSlot) -> Result<(), ()> {
+        each!(self, b => b.update(fd, old, new, slot))
     }
     unsafe fn dispatch(&mut self, timeout: Option<Micros>, out: &mut Vec<Ready>, lock: *mut c_void) -> Result<(), ()> {
         // SAFETY: forwarded contract.

@@ -2,6 +2,7 @@
 //! changes are O(1).
 
 use super::{errno, ensure_len, Backend, Ready, EV_FEATURE_EARLY_CLOSE, EV_FEATURE_FDS};
+use crate::core::iomap::FdSlot;
 use crate::core::clock::Micros;
 use crate::core::event::{EV_CLOSED, EV_READ, EV_WRITE};
 use crate::log;
@@ -54,7 +55,7 @@ impl Backend for Poll {
         FEATURES
     }
 
-    fn update(&mut self, fd: c_int, _old: c_short, new: c_short) -> Result<(), ()> {
+    fn update(&mut self, fd: c_int, _old: c_short, new: c_short, _slot: &mut FdSlot) -> Result<(), ()> {
         ensure_len(&mut self.pos, fd, NONE);
         let p = self.pos[fd as usize];
         let want = to_poll(new);

@@ -2,6 +2,7 @@
 //! FD_SETSIZE), as libevent's select backend does on Linux.
 
 use super::{errno, Backend, Ready, EV_FEATURE_FDS};
+use crate::core::iomap::FdSlot;
 use crate::core::clock::{micros_to_tv, Micros};
 use crate::core::event::{EV_READ, EV_WRITE};
 use crate::log;
@@ -67,7 +68,7 @@ impl Backend for Select {
         FEATURES
     }
 
-    fn update(&mut self, fd: c_int, _old: c_short, new: c_short) -> Result<(), ()> {
+    fn update(&mut self, fd: c_int, _old: c_short, new: c_short, _slot: &mut FdSlot) -> Result<(), ()> {
         set(&mut self.read, fd, new & EV_READ != 0);
         set(&mut self.write, fd, new & EV_WRITE != 0);
         if new & (EV_READ | EV_WRITE) != 0 {
