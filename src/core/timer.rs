@@ -354,7 +354,7 @@ const SPLIT_MIN: usize = 256;
 /// Fast timers: a coarse heap of 8-byte entries that never reads the
 /// events, and an exact stage for the earliest coarse key.
 ///
-/// * Coarse: an 8-ary min-heap of `hint << 44 | address >> 3`, where the hint
+/// * Coarse: an 8-ary heap, ordered by hint, of `hint << 44 | address >> 3`, where the hint
 ///   is the expiry in 1.024 ms units from `epoch` (clamped to 20 bits): 8
 ///   bytes per timer, as libevent's heap of pointers, and a node's 8
 ///   children share one cache line (the root sits at the slot that aligns
@@ -492,7 +492,7 @@ impl Fast {
             while i > 0 {
                 let p = (i - 1) / LANES;
                 let pe = self.at(p);
-                if pe <= e {
+                if pe >> PTR_BITS <= e >> PTR_BITS {
                     break;
                 }
                 self.place(i, pe);
@@ -562,7 +562,7 @@ impl Fast {
             while i > start {
                 let p = (i - 1) / LANES;
                 let pe = self.at(p);
-                if pe < e {
+                if pe >> PTR_BITS <= e >> PTR_BITS {
                     break;
                 }
                 self.place(i, pe);
@@ -619,7 +619,7 @@ impl Fast {
         // parent of `i` is below `i`.
         unsafe {
             let last = *self.slots.as_ptr().add(self.r + self.n);
-            if i > 0 && self.at((i - 1) / LANES) > last {
+            if i > 0 && self.at((i - 1) / LANES) >> PTR_BITS > last >> PTR_BITS {
                 self.sift_up(i, last);
             } else {
                 self.sift_down(i, last);
@@ -832,7 +832,7 @@ impl Fast {
                 if hk as i64 <= self.h || hk > self.hint(ev_key(ev)) {
                     return Err("timer heap key wrong");
                 }
-                if i > 0 && self.at((i - 1) / LANES) > e {
+                if i > 0 && self.at((i - 1) / LANES) >> PTR_BITS > hk {
                     return Err("timer heap out of order");
                 }
             }
