@@ -1,6 +1,6 @@
 //! The timer heap.
 //!
-//! By default one binary min-heap of (key, event) entries ([`Binary`]): the
+//! By default one binary min-heap of (key, event) entries (`Binary`): the
 //! entries carry their key, so comparisons never touch the events; each
 //! event keeps its own heap index (in `ev_timeout_pos`), so removal and
 //! rescheduling are O(log n) with no search. Ties are broken the way
@@ -9,7 +9,7 @@
 //! in the same order as with libevent.
 //!
 //! With "fast timers" (opt-in: `EVENT_BASE_FLAG_RS_FAST_TIMERS` or
-//! `EVENT_RS_FAST_TIMERS=1`, see [`Fast`]) timers still fire in deadline
+//! `EVENT_RS_FAST_TIMERS=1`, see `Fast`) timers still fire in deadline
 //! order, but timers with equal deadlines may fire in another order.
 //!
 //! An event's `timeout_pos.heap.idx` says where it is: its index, with the
@@ -174,17 +174,15 @@ impl<const TAG: u32> Binary<TAG> {
         unsafe { self.sift_up(i, e) };
     }
 
-    /// Gives the entry at `i` a new key (as libevent's heap adjust).
+    /// Gives `ev`, the entry at `i`, a new key (as libevent's heap adjust).
     ///
     /// # Safety
     /// `i < self.v.len()`.
     #[inline]
-    unsafe fn update_at(&mut self, i: usize, key: Micros) {
+    unsafe fn update_at(&mut self, i: usize, ev: *mut Event, key: Micros) {
+        debug_assert!(self.v[i].ev == ev);
         // SAFETY: in bounds (caller).
-        unsafe {
-            let ev = self.at(i).ev;
-            self.reposition(i, Entry { key, ev });
-        }
+        unsafe { self.reposition(i, Entry { key, ev }) };
     }
 
     /// # Safety
@@ -279,7 +277,7 @@ impl TimerHeap {
             let idx = (*ev).timeout_pos.heap.idx;
             if idx < IN_COARSE {
                 debug_assert!((idx as usize) < self.classic.v.len() && self.classic.v[idx as usize].ev == ev);
-                self.classic.update_at(idx as usize, key);
+                self.classic.update_at(idx as usize, ev, key);
             } else if let Some(f) = self.fast.as_deref_mut() {
                 f.update(ev, idx, key);
             }
@@ -662,7 +660,7 @@ impl Fast {
             if idx & !IDX_MASK == IN_STAGE {
                 debug_assert!(self.stage.v[i].ev == ev);
                 if hk as i64 <= self.h {
-                    self.stage.update_at(i, key);
+                    self.stage.update_at(i, ev, key);
                 } else {
                     self.stage.remove_at(i);
                     self.coarse_push(hk << PTR_BITS | (ev as usize as u64 >> 3));
