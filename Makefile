@@ -89,6 +89,7 @@ test-headers:
 
 test-capi: lib
 	bash capi-tests/run-diff.sh
+	MODES=fast BACKENDS=epoll bash capi-tests/run-diff.sh
 	bash capi-tests/buffer/run.sh
 	bash capi-tests/util/run.sh
 	bash capi-tests/bufferevent/run.sh

@@ -14,6 +14,11 @@
 #   ours    the build against include/ and libevent_rs
 #   swap    the system build run with LD_LIBRARY_PATH=$LIBDIR, i.e. with our
 #           SONAME shims (libevent-2.1.so.7 ...) replacing libevent
+#   fast    the ours build with EVENT_RS_FAST_TIMERS=1 (our opt-in fast
+#           timers: same transcript, except the order of timers with equal
+#           deadlines, the timer heap's internal order and indices; a test
+#           printing those has a line "capi-fast-timers: skip (what)" and
+#           is skipped in this mode)
 #
 # Environment:
 #   LIBDIR    our libraries (default target/lib)
@@ -54,8 +59,8 @@ case $OUTDIR in /*) ;; *) OUTDIR=$ROOT/$OUTDIR ;; esac
 want_mode() { case " $MODES " in *" $1 "*) return 0 ;; esac; return 1; }
 
 for m in $MODES; do
-	case $m in system|stable|ours|swap) ;;
-	*) echo "run-diff.sh: unknown mode '$m' (system, stable, ours, swap)" >&2; exit 2 ;;
+	case $m in system|stable|ours|swap|fast) ;;
+	*) echo "run-diff.sh: unknown mode '$m' (system, stable, ours, swap, fast)" >&2; exit 2 ;;
 	esac
 done
 for b in $BACKENDS; do
@@ -68,7 +73,7 @@ if [ ! -e /usr/include/event2/event.h ]; then
 	echo "run-diff.sh: the system libevent headers are missing: apt-get install -y libevent-dev" >&2
 	exit 2
 fi
-if want_mode ours || want_mode swap; then
+if want_mode ours || want_mode swap || want_mode fast; then
 	if [ ! -e "$LIBDIR/libevent_rs.so" ]; then
 		echo "run-diff.sh: our library is not built: $LIBDIR/libevent_rs.so does not exist." >&2
 		echo "run-diff.sh: build it first (make), or run MODES=system $0 to check the tests against the system libevent only." >&2
@@ -102,7 +107,7 @@ pass() { echo "PASS $*"; passed=$((passed + 1)); }
 fail() { echo "FAIL $*"; failed=$((failed + 1)); }
 
 our_exports=
-if want_mode ours || want_mode swap; then
+if want_mode ours || want_mode swap || want_mode fast; then
 	our_exports=$(nm -D --defined-only "$LIBDIR/libevent_rs.so" 2>/dev/null | awk '{print $NF}')
 fi
 # missing_symbols SRC: the symbols of SRC's "capi-requires:" line that our
@@ -134,7 +139,7 @@ run() {
 		ulimit -f 20000	# 10 MB of output at most
 		exec env -u EVENT_NOEPOLL -u EVENT_NOPOLL -u EVENT_NOSELECT \
 			-u EVENT_SHOW_METHOD -u EVENT_PRECISE_TIMER \
-			-u EVENT_EPOLL_USE_CHANGELIST -u LD_PRELOAD \
+			-u EVENT_EPOLL_USE_CHANGELIST -u EVENT_RS_FAST_TIMERS -u LD_PRELOAD \
 			$(backend_env "$backend") "$@" \
 			timeout -k 5 "$TIMEOUT" "$bin"
 	) </dev/null >"$out.out" 2>"$out.err"
@@ -170,12 +175,18 @@ for name in "${tests[@]}"; do
 	have_sys=1
 	have_ours=0
 	skip_ours=
-	if want_mode ours || want_mode swap; then
+	if want_mode ours || want_mode swap || want_mode fast; then
 		skip_ours=$(missing_symbols "$src")
 		if [ -n "$skip_ours" ]; then
-			echo "SKIP $name [all] [ours swap] (libevent_rs does not export: $skip_ours)"
+			echo "SKIP $name [all] [ours swap fast] (libevent_rs does not export: $skip_ours)"
 			skipped=$((skipped + 1))
 		fi
+	fi
+	skip_fast=
+	if want_mode fast && [ -z "$skip_ours" ] && grep -q 'capi-fast-timers: skip' "$src"; then
+		echo "SKIP $name [all] [fast] $(sed -n 's/.*capi-fast-timers: skip *\(.*)\).*/\1/p' "$src" | head -n 1)"
+		skipped=$((skipped + 1))
+		skip_fast=1
 	fi
 
 	if ! $CC -Wall -o "$sysbin" "$src" -levent -levent_pthreads >"$OUTDIR/$name.build-system.log" 2>&1; then
@@ -183,7 +194,7 @@ for name in "${tests[@]}"; do
 		sed 's/^/    /' "$OUTDIR/$name.build-system.log" | head -n 30
 		have_sys=0
 	fi
-	if want_mode ours && [ -z "$skip_ours" ]; then
+	if { want_mode ours || want_mode fast; } && [ -z "$skip_ours" ]; then
 		if $CC -Wall -I "$INCDIR" -o "$ourbin" "$src" -L "$LIBDIR" -levent_rs \
 			-Wl,-rpath,"$LIBDIR" >"$OUTDIR/$name.build-ours.log" 2>&1; then
 			have_ours=1
@@ -230,6 +241,10 @@ for name in "${tests[@]}"; do
 				[ $have_ours = 1 ] || continue
 				got=$OUTDIR/$name.$backend.ours
 				run "$ourbin" "$got" "$backend" ;;
+			fast)
+				[ $have_ours = 1 ] && [ -z "$skip_fast" ] || continue
+				got=$OUTDIR/$name.$backend.fast
+				run "$ourbin" "$got" "$backend" EVENT_RS_FAST_TIMERS=1 ;;
 			swap)
 				[ $swap_ok = 1 ] || continue
 				got=$OUTDIR/$name.$backend.swap

@@ -244,6 +244,24 @@ fn timers_one_shot_interval_reschedule() {
 }
 
 #[test]
+fn fast_timers_fire_in_deadline_order() {
+    let base = Base::builder().fast_timers().build().unwrap();
+    let _w = guard(&base);
+    let log = Rc::new(RefCell::new(Vec::new()));
+    let mut evs = Vec::new();
+    for (i, ms) in [30u64, 10, 50, 20, 40].into_iter().enumerate() {
+        let l = log.clone();
+        let ev = base.timer(move |_ev, _what| l.borrow_mut().push(i)).unwrap();
+        ev.add_timeout(Duration::from_millis(ms)).unwrap();
+        evs.push(ev);
+    }
+    evs[1].add_timeout(Duration::from_millis(45)).unwrap(); // later
+    evs[2].add_timeout(Duration::from_millis(5)).unwrap(); // earlier
+    base.run().unwrap();
+    assert_eq!(*log.borrow(), vec![2, 3, 0, 4, 1]);
+}
+
+#[test]
 fn signals() {
     let base = Base::new().unwrap();
     let _w = guard(&base);

@@ -41,12 +41,16 @@ def log(msg):
 
 
 def env_for(lib):
-    """Environment for one side: 'sys' = system libevent, 'rs' = event_rs."""
+    """Environment for one side: 'sys' = system libevent, 'rs' = event_rs,
+    'rs-fast' = event_rs with its opt-in fast timers (EVENT_RS_FAST_TIMERS=1)."""
     e = dict(os.environ)
     e.pop("LD_LIBRARY_PATH", None)
     e.pop("LD_PRELOAD", None)
-    if lib == "rs":
+    e.pop("EVENT_RS_FAST_TIMERS", None)
+    if lib in ("rs", "rs-fast"):
         e["LD_LIBRARY_PATH"] = A.libdir
+    if lib == "rs-fast":
+        e["EVENT_RS_FAST_TIMERS"] = "1"
     return e
 
 
@@ -89,7 +93,7 @@ def run_prog(lib, argv, timeout=300, wrap=None, parser=parse_results):
     if p.returncode != 0 or res.get("failures", 0):
         tail = (p.stderr or p.stdout).strip().splitlines()[-3:]
         raise RunFailed(f"{lib}: exit {p.returncode}: {' '.join(cmd)}: {' | '.join(tail)}")
-    want = {"sys": "libevent", "rs": "event_rs"}[lib]
+    want = {"sys": "libevent", "rs": "event_rs", "rs-fast": "event_rs"}[lib]
     if "impl" in res and res["impl"] != want:
         raise RunFailed(f"{lib}: the process loaded {res['impl']}, not {want}: {' '.join(cmd)}")
     return res
@@ -205,16 +209,21 @@ def fmt_val(v, unit):
 
 # --------------------------------------------------------------- paired runs
 def paired(rows_keys, argv, runs, floor_argv=None, timeout=300, label="", parser=parse_results,
-           runner=None, floor_runner=None):
+           runner=None, floor_runner=None, variants=()):
     """Run argv against both libraries `runs` times, alternating the order.
 
     rows_keys: list of (Row, result_key).  floor_argv: a library-free program
     (raw epoll) run in the same rotation, its value stored in row.floor.
     runner: replaces run_prog (the network workloads use net_run);
-    floor_runner(argv, timeout): the floor's, run with argv."""
+    floor_runner(argv, timeout): the floor's, run with argv.
+    variants: (side, rows_keys) pairs for other event_rs sides ('rs-fast'),
+    run in the same rotation and compared with the same libevent runs."""
     runner = runner or run_prog
+    sides = [("rs", rows_keys)] + list(variants)
     for i in range(runs):
-        order = ["sys", "rs"] if i % 2 == 0 else ["rs", "sys"]
+        order = ["sys"] + [side for side, _ in sides]
+        if i % 2:
+            order.reverse()
         res = {}
         try:
             for lib in order:
@@ -225,23 +234,26 @@ def paired(rows_keys, argv, runs, floor_argv=None, timeout=300, label="", parser
                 res["floor"] = floor_runner(argv, timeout=timeout)
         except RunFailed as e:
             log(f"FAILED {label}: {e}")
-            for row, _ in rows_keys:
-                row.error = str(e)
+            for _, rk in sides:
+                for row, _ in rk:
+                    row.error = str(e)
             return
-        for row, key in rows_keys:
-            s, r = res["sys"].get(key), res["rs"].get(key)
-            if not isinstance(s, float) or not isinstance(r, float):
-                row.error = f"missing {key}"
-                continue
-            row.sys.append(s)
-            row.rs.append(r)
-            if s > 0:
-                row.ratios.append(r / s)
-            if "floor" in res and isinstance(res["floor"].get(key), float):
-                row.floor.append(res["floor"][key])
-    shown = ", ".join(f"{row.figure}={row.ratio:.2f}x" for row, _ in rows_keys
-                      if row.ratio is not None)
-    log(f"{label}: {shown}")
+        for side, rk in sides:
+            for row, key in rk:
+                s, r = res["sys"].get(key), res[side].get(key)
+                if not isinstance(s, float) or not isinstance(r, float):
+                    row.error = f"missing {key}"
+                    continue
+                row.sys.append(s)
+                row.rs.append(r)
+                if s > 0:
+                    row.ratios.append(r / s)
+                if side == "rs" and "floor" in res and isinstance(res["floor"].get(key), float):
+                    row.floor.append(res["floor"][key])
+    for side, rk in sides:
+        shown = ", ".join(f"{row.figure}={row.ratio:.2f}x" for row, _ in rk
+                          if row.ratio is not None)
+        log(f"{label}{'' if side == 'rs' else ' (' + side + ')'}: {shown}")
 
 
 # --------------------------------------------------------------- callgrind
@@ -267,29 +279,33 @@ def callgrind(lib, argv, tag, toggle=None, functions=()):
     return counts
 
 
-def callgrind_rows(rows_fns, argv, tag, toggle=None, per=1.0):
-    """rows_fns: list of (Row, key) where key is 'total' or a function name."""
+def callgrind_rows(rows_fns, argv, tag, toggle=None, per=1.0, variants=()):
+    """rows_fns: list of (Row, key) where key is 'total' or a function name.
+    variants: (side, rows_fns) pairs for other event_rs sides (see paired)."""
     fns = [k for _, k in rows_fns if k != "total"]
     res = {}
+    sides = [("rs", rows_fns)] + list(variants)
     try:
-        for lib in ("sys", "rs"):
+        for lib in ["sys"] + [side for side, _ in sides]:
             res[lib] = callgrind(lib, argv, tag, toggle, fns)
     except RunFailed as e:
         log(f"FAILED callgrind {tag}: {e}")
-        for row, _ in rows_fns:
-            row.error = str(e)
+        for _, rf in sides:
+            for row, _ in rf:
+                row.error = str(e)
         return
-    for row, key in rows_fns:
-        row.kind = "count"
-        s, r = res["sys"].get(key), res["rs"].get(key)
-        if s is None or r is None:
-            row.error = f"no callgrind count for {key}"
-            continue
-        row.sys.append(s / per)
-        row.rs.append(r / per)
-        row.ratios.append(r / s)
-    log(f"callgrind {tag}: " + ", ".join(
-        f"{row.figure}: {row.sys[0]:.0f} vs {row.rs[0]:.0f}" for row, _ in rows_fns if row.sys))
+    for side, rf in sides:
+        for row, key in rf:
+            row.kind = "count"
+            s, r = res["sys"].get(key), res[side].get(key)
+            if s is None or r is None:
+                row.error = f"no callgrind count for {key}"
+                continue
+            row.sys.append(s / per)
+            row.rs.append(r / per)
+            row.ratios.append(r / s)
+        log(f"callgrind {tag}{'' if side == 'rs' else ' (' + side + ')'}: " + ", ".join(
+            f"{row.figure}: {row.sys[0]:.0f} vs {row.rs[0]:.0f}" for row, _ in rf if row.sys))
 
 
 # --------------------------------------------------------------- strace
@@ -408,8 +424,20 @@ def run_core(big_n):
     hwm = add_row("(2) timers", w, "peak RSS (VmHWM)", "KiB", ("<=", 1.0))
     growth = add_row("(2) timers", w, "RSS growth during churn", "KiB", ("<=", 1.0))
     rows += [(hwm, "peak_rss_kib"), (growth, "rss_growth_kib")]
+    # The same binary on event_rs with its opt-in fast timers
+    # (EVENT_RS_FAST_TIMERS=1: ties may fire in another order), in the same
+    # rotation, against the same libevent runs.
+    wf = w + ", event_rs fast timers"
+    frows = [(add_row("(2) timers", wf, "total CPU (all phases)", "s", ("<=", 0.35)), "total_cpu_s"),
+             (add_row("(2) timers", wf, "reschedule a pending timer", "ns", ("<=", 0.2)), "resched_ns")]
+    for key, fig in (("new_ns", "event_new"), ("add_ns", "event_add (new timer)"),
+                     ("del_ns", "event_del"), ("dispatch_ns", "dispatch, per fired timer"),
+                     ("free_ns", "event_free")):
+        frows.append((add_row("(2) timers", wf, fig, "ns"), key))
+    frows += [(add_row("(2) timers", wf, "peak RSS (VmHWM)", "KiB", ("<=", 1.0)), "peak_rss_kib"),
+              (add_row("(2) timers", wf, "RSS growth during churn", "KiB", ("<=", 1.0)), "rss_growth_kib")]
     paired(rows, [bin_("bench_timers"), "-n", str(nt), "-t", "1000"], tr, timeout=600,
-           label="timer churn")
+           label="timer churn", variants=[("rs-fast", frows)])
 
     # (6) callgrind instruction counts
     if A.no_callgrind:
@@ -422,19 +450,24 @@ def run_core(big_n):
                    [bin_("bench_fds"), "-n", "1000", "-a", "100", "-w", "1000", "-r", "25"], "bench")
     ct = 100000
     w = f"timer churn, {ct // 1000}k timers"
-    rows = [(add_row("(6) callgrind", w, "instructions, whole program", "Ir", None), "total")]
-    for fn, fig, per, tgt in (("phase_add", "Ir per event_add (new)", ct, None),
-                              ("phase_del", "Ir per event_del", ct - ct // 2, None),
-                              ("phase_resched", "Ir per reschedule", ct // 2, ("<=", 0.2)),
-                              ("phase_dispatch", "Ir per fired timer", ct // 2, None)):
-        rr = add_row("(6) callgrind", w, fig, "Ir/op", tgt)
-        rr.per = per
-        rows.append((rr, fn))
-    callgrind_rows(rows, [bin_("bench_timers"), "-n", str(ct), "-t", "20"], "timers")
-    for rr, fn in rows:
-        if fn != "total" and rr.sys:
-            rr.sys = [v / rr.per for v in rr.sys]
-            rr.rs = [v / rr.per for v in rr.rs]
+    sides = []
+    for wt in (w, w + ", event_rs fast timers"):
+        rows = [(add_row("(6) callgrind", wt, "instructions, whole program", "Ir", None), "total")]
+        for fn, fig, per, tgt in (("phase_add", "Ir per event_add (new)", ct, None),
+                                  ("phase_del", "Ir per event_del", ct - ct // 2, None),
+                                  ("phase_resched", "Ir per reschedule", ct // 2, ("<=", 0.2)),
+                                  ("phase_dispatch", "Ir per fired timer", ct // 2, None)):
+            rr = add_row("(6) callgrind", wt, fig, "Ir/op", tgt)
+            rr.per = per
+            rows.append((rr, fn))
+        sides.append(rows)
+    callgrind_rows(sides[0], [bin_("bench_timers"), "-n", str(ct), "-t", "20"], "timers",
+                   variants=[("rs-fast", sides[1])])
+    for rows in sides:
+        for rr, fn in rows:
+            if fn != "total" and rr.sys:
+                rr.sys = [v / rr.per for v in rr.sys]
+                rr.rs = [v / rr.per for v in rr.rs]
 
 
 def run_strace(breakdown):
@@ -937,7 +970,11 @@ def markdown(meta, breakdown, mode):
         "event_base_dispatch until all fired. ns/op per phase from CLOCK_PROCESS_CPUTIME_ID; peak "
         "RSS is VmHWM of the whole process (the program's own 8 B/timer pointer array included); "
         "RSS growth is VmHWM minus VmRSS before the first phase. The callgrind timer run uses "
-        "timeouts in [0, 20 ms), so that under valgrind every timer has expired before dispatch.",
+        "timeouts in [0, 20 ms), so that under valgrind every timer has expired before dispatch. "
+        "Rows marked `event_rs fast timers` run the same binary on event_rs with "
+        "EVENT_RS_FAST_TIMERS=1 (opt-in: timers with equal deadlines may fire in another order, "
+        "see docs/COMPATIBILITY.md), in the same rotation as the default rows, against the same "
+        "libevent runs.",
         "(6) The callgrind `whole program` count of bench n=1000 a=100 is the figure the issue's "
         "27.3 M refers to; `run_rounds()` excludes start-up, dynamic linking and socketpair creation.",
         "evbuffer: `bench_evbuffer.c`, each case timed in one process with "
@@ -982,7 +1019,8 @@ def summary_line(mode):
            (r.workload == "bench n=1000 a=100 w=1000" and r.group == "(1) many fds") or \
            (r.group == "evbuffer" and "callgrind" not in r.figure and r.workload.endswith("add_drain_16")) or \
            (r.group[:3] in ("(3)", "(4)", "(5)")):
-            keys.append(f"{r.workload.split(',')[0]} {r.figure.split(' (')[0]} {r.ratio:.2f}x "
+            name = r.workload.split(',')[0] + (" (fast timers)" if "fast timers" in r.workload else "")
+            keys.append(f"{name} {r.figure.split(' (')[0]} {r.ratio:.2f}x "
                         f"({r.target_text().replace(' ', '')})")
     return head + ("; " + "; ".join(keys) if keys else "")
 

@@ -4,7 +4,8 @@
  * (libevent counts an event once per queue it is on: inserted, timeout,
  * active), event_base_dump_events (sanitized: pointers and absolute
  * times replaced; lines of internal events dropped -- internal_events.c
- * covers those).  Fixed fd numbers (100+) are used, so fds are printed. */
+ * covers those).  Fixed fd numbers (100+) are used, so fds are printed.
+ * capi-fast-timers: skip (prints the order event_base_foreach_event visits timers in) */
 #include "common.h"
 
 static struct event_base *base;

@@ -7,7 +7,8 @@
  * events (ev_.ev_io.ev_timeout), ev_ncalls of signal events (the number
  * of calls still to come while the callback runs), ev_base
  * written directly, events embedded in a struct, static and on the
- * stack. */
+ * stack.
+ * capi-fast-timers: skip (prints ev_timeout_pos.min_heap_idx) */
 #include "common.h"
 
 static struct event_base *base;

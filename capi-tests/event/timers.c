@@ -3,7 +3,8 @@
  * makes them exactly equal: libevent fires them in its min-heap order,
  * which is NOT insertion order), zero timeouts, persistent timers,
  * deleting / re-adding timers from callbacks, event_remove_timer,
- * rescheduling an active timer, evtimer_pending's tv. */
+ * rescheduling an active timer, evtimer_pending's tv.
+ * capi-fast-timers: skip (prints the order of timers with equal deadlines) */
 #include "common.h"
 
 static struct event_base *base;

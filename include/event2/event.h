@@ -40,6 +40,11 @@ enum event_base_config_flag {
 	EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST = 0x10,
 	EVENT_BASE_FLAG_PRECISE_TIMER = 0x20
 };
+/* event_rs only (libevent's event_config_set_flag keeps the bit and ignores
+ * it): fast timers. Timers still fire in deadline order, but timers with
+ * equal deadlines may fire in another order than libevent's. The same as
+ * EVENT_RS_FAST_TIMERS=1 in the environment. See docs/COMPATIBILITY.md. */
+#define EVENT_BASE_FLAG_RS_FAST_TIMERS 0x10000000
 
 /* Log severities passed to an event_log_cb. */
 #define EVENT_LOG_DEBUG 0

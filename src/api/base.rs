@@ -5,8 +5,8 @@ use crate::capi::event as cev;
 use crate::capi::event_base;
 use crate::core::base::{
     EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST, EVENT_BASE_FLAG_IGNORE_ENV, EVENT_BASE_FLAG_NOLOCK,
-    EVENT_BASE_FLAG_NO_CACHE_TIME, EVENT_BASE_FLAG_PRECISE_TIMER, EVLOOP_NONBLOCK, EVLOOP_NO_EXIT_ON_EMPTY,
-    EVLOOP_ONCE,
+    EVENT_BASE_FLAG_NO_CACHE_TIME, EVENT_BASE_FLAG_PRECISE_TIMER, EVENT_BASE_FLAG_RS_FAST_TIMERS,
+    EVLOOP_NONBLOCK, EVLOOP_NO_EXIT_ON_EMPTY, EVLOOP_ONCE,
 };
 use std::ffi::{CStr, CString};
 use std::fmt;
@@ -225,6 +225,13 @@ impl Builder {
     /// Use the most precise clock available (`EVENT_BASE_FLAG_PRECISE_TIMER`).
     pub fn precise_timer(mut self) -> Builder {
         self.flags |= EVENT_BASE_FLAG_PRECISE_TIMER;
+        self
+    }
+    /// Fast timers (`EVENT_BASE_FLAG_RS_FAST_TIMERS`, event_rs only): timers
+    /// still fire in deadline order, but timers with equal deadlines may
+    /// fire in another order than libevent's (see docs/COMPATIBILITY.md).
+    pub fn fast_timers(mut self) -> Builder {
+        self.flags |= EVENT_BASE_FLAG_RS_FAST_TIMERS;
         self
     }
     /// Lets other threads activate this base's events through a

@@ -27,6 +27,10 @@ pub const EVENT_BASE_FLAG_STARTUP_IOCP: c_int = 0x04;
 pub const EVENT_BASE_FLAG_NO_CACHE_TIME: c_int = 0x08;
 pub const EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST: c_int = 0x10;
 pub const EVENT_BASE_FLAG_PRECISE_TIMER: c_int = 0x20;
+/// Ours: fast timers (see `timer::Fast`; ties may fire in another order).
+/// libevent's `event_config_set_flag` keeps unknown bits, so a program
+/// setting it still runs on libevent.
+pub const EVENT_BASE_FLAG_RS_FAST_TIMERS: c_int = 0x1000_0000;
 
 // Loop flags.
 pub const EVLOOP_ONCE: c_int = 0x01;
@@ -269,6 +273,9 @@ impl EventBase {
         if check_env && env_set("EVENT_PRECISE_TIMER") {
             flags |= EVENT_BASE_FLAG_PRECISE_TIMER;
         }
+        if check_env && std::env::var_os("EVENT_RS_FAST_TIMERS").is_some_and(|v| !v.is_empty() && v != "0") {
+            flags |= EVENT_BASE_FLAG_RS_FAST_TIMERS;
+        }
         let mut backend = None;
         for m in METHODS.iter() {
             let name = m.name.to_bytes();
@@ -313,7 +320,7 @@ impl EventBase {
             io: IoMap::default(),
             sig: SigState::default(),
             sig_ev: new_zeroed_event(),
-            timers: TimerHeap::default(),
+            timers: TimerHeap::new(flags & EVENT_BASE_FLAG_RS_FAST_TIMERS != 0, now),
             ready: Vec::with_capacity(32),
             epoll_ready: 0,
             active: vec![CbQueue::default()],
@@ -1185,10 +1192,11 @@ unsafe fn add_timeout(&mut self, ev: *mut Event, tv: &timeval, tv_is_absolute: b
     let was_heap = e.callback.flags & EVLIST_TIMEOUT != 0 && !b.is_common_timeout(&e.timeout);
     match key {
         Some(key) if was_heap => {
-            // Heap to heap: move in place (as libevent's heap adjust).
-            e.timeout = abs_tv;
+            // Heap to heap: move in place (as libevent's heap adjust);
+            // the heap may read the previous expiry, so `timeout` after.
             // SAFETY: it is live and in the heap (was_heap).
             unsafe { b.timers.update(ev, key) };
+            e.timeout = abs_tv;
         }
         _ => {
             if e.callback.flags & EVLIST_TIMEOUT != 0 {
@@ -1540,20 +1548,13 @@ impl EventBase {
     /// violation is a fatal error naming it.
     pub fn check_invariants(&self) {
         let fail = |what: &str| log::errx(log::ERR_ABORT, &format!("event_base_assert_ok_: {what}"));
-        for i in 0..self.timers.len() {
-            let ev = self.timers.get(i);
+        if let Err(what) = self.timers.check() {
+            fail(what);
+        }
+        for ev in self.timers.events() {
             // SAFETY: heap members are live.
-            let e = unsafe { &*ev };
-            // SAFETY: a heap member's position is its heap index.
-            if unsafe { e.timeout_pos.heap.idx } as usize != i {
-                fail("timer heap index out of place");
-            }
-            if e.callback.flags & EVLIST_TIMEOUT == 0 {
+            if unsafe { (*ev).callback.flags } & EVLIST_TIMEOUT == 0 {
                 fail("event in the timer heap without EVLIST_TIMEOUT");
-            }
-            // SAFETY: heap members are live.
-            if i > 0 && strip_tag(&unsafe { &*self.timers.get((i - 1) / 2) }.timeout) > strip_tag(&e.timeout) {
-                fail("timer heap out of order");
             }
         }
         for ct in &self.common_timeouts {
