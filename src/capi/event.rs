@@ -410,13 +410,33 @@ pub unsafe extern "C" fn event_add(ev: *mut event, tv: *const timeval) -> c_int 
     // debugging of any kind.
     // SAFETY: ev is null or an event; a non-null base is live.
     unsafe {
-        if !ev.is_null() && tv.is_null() {
+        if !ev.is_null() {
             let base = (*ev).base;
+            if !tv.is_null() {
+                return add_timed(ev, tv);
+            }
             // `add_leaf` makes no call: with only the tail call below
             // besides, this needs no stack frame.
             if !base.is_null() && (*base).is_plain() && debug_logging_known_off() && (*base).add_leaf(ev) {
                 return 0;
             }
+        }
+        add_general(ev, tv)
+    }
+}
+
+/// `event_add` with a timeout: rescheduling a pending timer on a plain
+/// base is done here, the rest by `add_general`.
+///
+/// # Safety
+/// As `event_add`; `ev` and `tv` are not null.
+#[inline(never)]
+unsafe fn add_timed(ev: *mut event, tv: *const timeval) -> c_int {
+    // SAFETY: ev is an event; a non-null base is live; tv is valid.
+    unsafe {
+        let base = (*ev).base;
+        if !base.is_null() && (*base).is_plain() && debug_logging_known_off() && (*base).resched_leaf(ev, &*tv) {
+            return 0;
         }
         add_general(ev, tv)
     }

@@ -8,7 +8,7 @@
 //! before each callback and takes it again after.
 
 use super::backend::{AnyBackend, Backend, Ready, METHODS};
-use super::clock::{self, micros_to_tv, tv_to_micros, Micros};
+use super::clock::{self, micros_to_tv, tv_to_micros, Micros, USEC_PER_SEC};
 use super::event::*;
 use super::iomap::{slot_add, slot_add_fits, slot_add_unchecked, slot_del, slot_mask_after_add, AddError, IoMap};
 use super::signal::{self, SigState, NSIG};
@@ -490,17 +490,24 @@ pub fn new_zeroed_event() -> Box<Event> {
 
 impl EventBase {
     /// Monotonic "now": the cached value inside the loop, else the clock.
-    #[inline]
+    #[inline(always)]
     pub fn now(&mut self) -> Micros {
         if self.tv_cache != 0 {
             return self.tv_cache;
         }
         let now = clock::monotonic_now();
         if self.clock_diff_updated + CLOCK_SYNC_INTERVAL < now {
-            self.clock_diff = clock::wall_now() - now;
-            self.clock_diff_updated = now;
+            self.sync_clock_diff(now);
         }
         now
+    }
+
+    /// `now`'s periodic part: the offset of the wall clock.
+    #[cold]
+    #[inline(never)]
+    fn sync_clock_diff(&mut self, now: Micros) {
+        self.clock_diff = clock::wall_now() - now;
+        self.clock_diff_updated = now;
     }
 
     fn clear_time_cache(&mut self) {
@@ -994,6 +1001,10 @@ pub unsafe fn assign_fields(
     0
 }
 
+/// `resched_leaf` handles timevals with fewer seconds than this (2^40 s,
+/// some 35,000 years) so that its arithmetic cannot overflow.
+const RESCHED_SEC_MAX: u64 = 1 << 40;
+
 impl EventBase {
 /// `event_add_nolock_`: inserts `ev` in the fd or signal map unless it is
 /// already inserted or active, and (re)schedules its timeout if `tv` is given.
@@ -1086,6 +1097,53 @@ pub unsafe fn add_leaf(&mut self, ev: *mut Event) -> bool {
     }
     // SAFETY: caller's contract.
     unsafe { (*ev).callback.flags = flags | EVLIST_INSERTED };
+    true
+}
+
+/// The whole of `add` with a relative timeout for an event that already
+/// waits in the timer heap and needs nothing else (no insertion, no active
+/// run to cancel, no common timeout before or after): the usual
+/// rescheduling of a timer. Then it is done and true is returned; otherwise
+/// nothing is touched and false is returned.
+///
+/// # Safety
+/// As `add`; debug mode is off (`is_plain`).
+#[inline(always)]
+pub unsafe fn resched_leaf(&mut self, ev: *mut Event, tv: &timeval) -> bool {
+    // SAFETY: caller's contract.
+    let e = unsafe { &mut *ev };
+    let (flags, events) = (e.callback.flags, e.events);
+    // A tagged (common) timeval has magic bits above the microseconds, so a
+    // timeval with microseconds in [0, 1e6) is never one: that test stands
+    // for `is_common_timeout` on both the new duration and the current
+    // expiry (which, being in the heap, is normalised).
+    if flags & (EVLIST_FINALIZING | EVLIST_ACTIVE | EVLIST_TIMEOUT) != EVLIST_TIMEOUT
+        || (events & (EV_IO_MASK | EV_SIGNAL) != 0 && flags & (EVLIST_INSERTED | EVLIST_ACTIVE_LATER) == 0)
+        || tv.tv_usec as u64 >= USEC_PER_SEC as u64
+        || e.timeout.tv_usec as u64 >= USEC_PER_SEC as u64
+        || tv.tv_sec as u64 >= RESCHED_SEC_MAX
+        || e.timeout.tv_sec as u64 >= RESCHED_SEC_MAX
+    {
+        return false;
+    }
+    if e.callback.closure == CLOSURE_EVENT_PERSIST {
+        e.links.extra.io_timeout = *tv;
+    }
+    // Both timevals are normalised and small (checked above), so
+    // `tv_to_micros` would not saturate: plain arithmetic gives the same.
+    let d = tv.tv_sec * USEC_PER_SEC + tv.tv_usec as i64;
+    let old = e.timeout.tv_sec * USEC_PER_SEC + e.timeout.tv_usec as i64;
+    let key = self.now().saturating_add(d);
+    // SAFETY: it is live and in the heap (TIMEOUT, not a common timeout)
+    // and `old` is its key; the heap may read the previous expiry, so
+    // `timeout` after.
+    unsafe { self.timers.update_from(ev, old, key) };
+    // `key` is not negative (the clock is not, nor `d`): `micros_to_tv`
+    // with an unsigned division.
+    debug_assert!(key >= 0);
+    let k = key as u64;
+    e.timeout = timeval { tv_sec: (k / USEC_PER_SEC as u64) as libc::time_t, tv_usec: (k % USEC_PER_SEC as u64) as libc::suseconds_t };
+    self.notify_if_needed();
     true
 }
 

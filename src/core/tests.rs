@@ -240,3 +240,65 @@ fn assign_rejects_signal_with_io_and_event_set_uses_no_base() {
         event_base_free(base);
     }
 }
+
+/// Rescheduling a pending timer (`event_add` on an event already waiting
+/// with a timeout; `resched_leaf` when nothing else is needed), on both
+/// timer structures: earlier and later, to and from a common timeout, for
+/// one-shot and persistent events; the order they fire in and the expiry
+/// `event_pending` reports agree with a fresh add.
+#[test]
+fn rescheduled_pending_timers() {
+    use crate::core::base::EVENT_BASE_FLAG_RS_FAST_TIMERS;
+    for flags in [0, EVENT_BASE_FLAG_RS_FAST_TIMERS] {
+        let mut log = Log::default();
+        let mut t = tags(&mut log, 6);
+        unsafe {
+            let cfg = event_config_new();
+            assert_eq!(event_config_set_flag(cfg, flags), 0);
+            let base = event_base_new_with_config(cfg);
+            event_config_free(cfg);
+            assert!(!base.is_null());
+            let common = event_base_init_common_timeout(base, &tv(25));
+            let evs: Vec<_> = (0..6)
+                .map(|i| event_new(base, -1, if i == 5 { EV_PERSIST } else { 0 }, Some(record), arg(&mut t[i])))
+                .collect();
+            for (i, ev) in evs.iter().enumerate() {
+                assert_eq!(event_add(*ev, &tv(100 + 10 * i as i64)), 0);
+            }
+            // Earlier, later, to a common timeout and back, and a persistent one.
+            assert_eq!(event_add(evs[0], &tv(40)), 0);
+            assert_eq!(event_add(evs[1], &tv(5)), 0);
+            assert_eq!(event_add(evs[2], common), 0);
+            assert_eq!(event_add(evs[3], common), 0);
+            assert_eq!(event_add(evs[3], &tv(15)), 0);
+            assert_eq!(event_add(evs[4], &tv(1000)), 0);
+            assert_eq!(event_add(evs[4], &tv(30)), 0);
+            assert_eq!(event_add(evs[5], &tv(200)), 0);
+            assert_eq!(event_add(evs[5], &tv(35)), 0);
+            let mut when = timeval { tv_sec: 0, tv_usec: 0 };
+            let mut now = timeval { tv_sec: 0, tv_usec: 0 };
+            assert_eq!(event_base_gettimeofday_cached(base, &mut now), 0);
+            assert_eq!(event_pending(evs[4], EV_TIMEOUT, &mut when), EV_TIMEOUT as c_int);
+            let d = (when.tv_sec - now.tv_sec) * 1_000_000 + (when.tv_usec - now.tv_usec);
+            assert!(d < 1_000_000, "expiry {d} us from now: rescheduled from 1 s to 30 ms");
+            assert!(when.tv_usec >= 0 && when.tv_usec < 1_000_000);
+            assert_eq!(event_base_loop(base, EVLOOP_ONCE), 0);
+            while log.0.len() < 6 {
+                assert_eq!(event_base_loop(base, EVLOOP_ONCE), 0);
+            }
+            // The persistent one is still pending, for its last interval.
+            assert_eq!(event_pending(evs[5], EV_TIMEOUT, std::ptr::null_mut()), EV_TIMEOUT as c_int);
+            for e in evs {
+                event_free(e);
+            }
+            event_base_free(base);
+        }
+        // The common timeout's event runs from its queue's internal timer,
+        // so after the others due in the same pass: only its presence is
+        // checked; the others run in the order of their expiries.
+        let first: Vec<usize> = log.0.iter().map(|e| e.0).take(6).collect();
+        assert!(first.contains(&2), "flags {flags:#x}: {first:?}");
+        let order: Vec<usize> = first.into_iter().filter(|&i| i != 2).collect();
+        assert_eq!(order, vec![1, 3, 4, 5, 0], "flags {flags:#x}");
+    }
+}

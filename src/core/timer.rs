@@ -279,7 +279,30 @@ impl TimerHeap {
                 debug_assert!((idx as usize) < self.classic.v.len() && self.classic.v[idx as usize].ev == ev);
                 self.classic.update_at(idx as usize, ev, key);
             } else if let Some(f) = self.fast.as_deref_mut() {
-                f.update(ev, idx, key);
+                f.update(ev, idx, ev_key(ev), key);
+            }
+        }
+    }
+
+    /// `update` for a caller that knows the event's previous expiry as
+    /// microseconds (`old`, what `tv_to_micros` makes of its `timeout`).
+    ///
+    /// # Safety
+    /// As `update`; `old` is the event's current key.
+    #[inline(always)]
+    pub unsafe fn update_from(&mut self, ev: *mut Event, old: Micros, key: Micros) {
+        // SAFETY: as `update`.
+        unsafe {
+            debug_assert!(old == ev_key(ev));
+            let idx = (*ev).timeout_pos.heap.idx;
+            if idx < IN_COARSE {
+                debug_assert!((idx as usize) < self.classic.v.len() && self.classic.v[idx as usize].ev == ev);
+                self.classic.update_at(idx as usize, ev, key);
+            } else if idx & !IDX_MASK == IN_COARSE && key >= old {
+                // Fast mode, a coarse entry made later (or the same): its
+                // hint stays a lower bound, nothing moves (as `Fast::update`).
+            } else if let Some(f) = self.fast.as_deref_mut() {
+                f.update(ev, idx, old, key);
             }
         }
     }
@@ -651,13 +674,13 @@ impl Fast {
     /// # Safety
     /// `ev` is live and at `idx`.
     #[inline]
-    unsafe fn update(&mut self, ev: *mut Event, idx: u32, key: Micros) {
+    unsafe fn update(&mut self, ev: *mut Event, idx: u32, old: Micros, key: Micros) {
         let i = (idx & IDX_MASK) as usize;
-        let hk = self.hint(key);
         // SAFETY: `ev` is at `i` of the structure its index names (caller),
         // so it packs and is live.
         unsafe {
             if idx & !IDX_MASK == IN_STAGE {
+                let hk = self.hint(key);
                 debug_assert!(self.stage.v[i].ev == ev);
                 if hk as i64 <= self.h {
                     self.stage.update_at(i, ev, key);
@@ -670,9 +693,10 @@ impl Fast {
             debug_assert!(unpack(self.at(i)) == ev);
             // Later (or the same): the entry's hint is not above the old
             // expiry's, so not above the new one's either.
-            if key >= ev_key(ev) {
+            if key >= old {
                 return;
             }
+            let hk = self.hint(key);
             if hk as i64 <= self.h {
                 self.coarse_remove_at(i);
                 self.stage.push(ev, key);
