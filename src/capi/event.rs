@@ -410,11 +410,11 @@ pub unsafe extern "C" fn event_add(ev: *mut event, tv: *const timeval) -> c_int 
     // debugging of any kind.
     // SAFETY: ev is null or an event; a non-null base is live.
     unsafe {
+        if !tv.is_null() {
+            return add_timed(ev, tv);
+        }
         if !ev.is_null() {
             let base = (*ev).base;
-            if !tv.is_null() {
-                return add_timed(ev, tv);
-            }
             // `add_leaf` makes no call: with only the tail call below
             // besides, this needs no stack frame.
             if !base.is_null() && (*base).is_plain() && debug_logging_known_off() && (*base).add_leaf(ev) {
@@ -429,11 +429,14 @@ pub unsafe extern "C" fn event_add(ev: *mut event, tv: *const timeval) -> c_int 
 /// base is done here, the rest by `add_general`.
 ///
 /// # Safety
-/// As `event_add`; `ev` and `tv` are not null.
+/// As `event_add`; `tv` is not null.
 #[inline(never)]
 unsafe fn add_timed(ev: *mut event, tv: *const timeval) -> c_int {
-    // SAFETY: ev is an event; a non-null base is live; tv is valid.
+    // SAFETY: ev is null or an event; a non-null base is live; tv is valid.
     unsafe {
+        if ev.is_null() {
+            return add_general(ev, tv);
+        }
         let base = (*ev).base;
         if !base.is_null() && (*base).is_plain() && debug_logging_known_off() && (*base).resched_leaf(ev, &*tv) {
             return 0;

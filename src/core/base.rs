@@ -1129,11 +1129,16 @@ pub unsafe fn resched_leaf(&mut self, ev: *mut Event, tv: &timeval) -> bool {
     if e.callback.closure == CLOSURE_EVENT_PERSIST {
         e.links.extra.io_timeout = *tv;
     }
+    let now = self.now();
     // Both timevals are normalised and small (checked above), so
     // `tv_to_micros` would not saturate: plain arithmetic gives the same.
+    // (Computed after the clock read: fewer values live across the call.)
     let d = tv.tv_sec * USEC_PER_SEC + tv.tv_usec as i64;
     let old = e.timeout.tv_sec * USEC_PER_SEC + e.timeout.tv_usec as i64;
-    let key = self.now().saturating_add(d);
+    // Neither `now` (a clock reading) nor `d` is negative, so the sum fits
+    // in a u64: `saturating_add` is then this.
+    debug_assert!(now >= 0 && d >= 0);
+    let key = (now as u64 + d as u64).min(i64::MAX as u64) as i64;
     // SAFETY: it is live and in the heap (TIMEOUT, not a common timeout)
     // and `old` is its key; the heap may read the previous expiry, so
     // `timeout` after.
