@@ -411,7 +411,11 @@ pub unsafe extern "C" fn event_add(ev: *mut event, tv: *const timeval) -> c_int 
     // SAFETY: ev is null or an event; a non-null base is live.
     unsafe {
         if !tv.is_null() {
-            return add_timed(ev, tv);
+            // Only a pending timer may be rescheduled by `add_timed`.
+            if !ev.is_null() && (*ev).callback.flags & EVLIST_TIMEOUT != 0 {
+                return add_timed(ev, tv);
+            }
+            return add_general(ev, tv);
         }
         if !ev.is_null() {
             let base = (*ev).base;
@@ -426,23 +430,34 @@ pub unsafe extern "C" fn event_add(ev: *mut event, tv: *const timeval) -> c_int 
 }
 
 /// `event_add` with a timeout: rescheduling a pending timer on a plain
-/// base is done here, the rest by `add_general`.
+/// base is done by `resched`, the rest by `add_general`. Only checks and
+/// tail calls here, so a first add pays little for the test.
 ///
 /// # Safety
-/// As `event_add`; `tv` is not null.
+/// As `event_add`; `ev` and `tv` are not null.
 #[inline(never)]
 unsafe fn add_timed(ev: *mut event, tv: *const timeval) -> c_int {
-    // SAFETY: ev is null or an event; a non-null base is live; tv is valid.
+    // SAFETY: ev is an event; a non-null base is live; tv is valid.
     unsafe {
-        if ev.is_null() {
-            return add_general(ev, tv);
-        }
-        let base = (*ev).base;
-        if !base.is_null() && (*base).is_plain() && debug_logging_known_off() && (*base).resched_leaf(ev, &*tv) {
-            return 0;
+        if base::resched_fits(ev, &*tv) {
+            let base = (*ev).base;
+            if !base.is_null() && (*base).is_plain() && debug_logging_known_off() {
+                return resched(base, ev, tv);
+            }
         }
         add_general(ev, tv)
     }
+}
+
+/// `event_add` of a pending timer that `resched_fits`, on a plain base.
+///
+/// # Safety
+/// As `EventBase::resched`; `base` is the event's.
+#[inline(never)]
+unsafe fn resched(base: *mut event_base, ev: *mut event, tv: *const timeval) -> c_int {
+    // SAFETY: caller's contract.
+    unsafe { (*base).resched(ev, &*tv) };
+    0
 }
 
 /// `event_add` for every case.

@@ -1100,37 +1100,49 @@ pub unsafe fn add_leaf(&mut self, ev: *mut Event) -> bool {
     true
 }
 
-/// The whole of `add` with a relative timeout for an event that already
-/// waits in the timer heap and needs nothing else (no insertion, no active
-/// run to cancel, no common timeout before or after): the usual
-/// rescheduling of a timer. Then it is done and true is returned; otherwise
-/// nothing is touched and false is returned.
+}
+
+/// Whether `resched` can do the whole of `add` with the relative timeout
+/// `tv` for `ev`: it already waits in the timer heap and needs nothing
+/// else (no insertion, no active run to cancel, no common timeout before
+/// or after, timevals small enough for plain arithmetic). Makes no call.
 ///
 /// # Safety
-/// As `add`; debug mode is off (`is_plain`).
+/// `ev` is live.
 #[inline(always)]
-pub unsafe fn resched_leaf(&mut self, ev: *mut Event, tv: &timeval) -> bool {
+pub unsafe fn resched_fits(ev: *const Event, tv: &timeval) -> bool {
     // SAFETY: caller's contract.
-    let e = unsafe { &mut *ev };
+    let e = unsafe { &*ev };
     let (flags, events) = (e.callback.flags, e.events);
     // A tagged (common) timeval has magic bits above the microseconds, so a
     // timeval with microseconds in [0, 1e6) is never one: that test stands
     // for `is_common_timeout` on both the new duration and the current
     // expiry (which, being in the heap, is normalised).
-    if flags & (EVLIST_FINALIZING | EVLIST_ACTIVE | EVLIST_TIMEOUT) != EVLIST_TIMEOUT
-        || (events & (EV_IO_MASK | EV_SIGNAL) != 0 && flags & (EVLIST_INSERTED | EVLIST_ACTIVE_LATER) == 0)
-        || tv.tv_usec as u64 >= USEC_PER_SEC as u64
-        || e.timeout.tv_usec as u64 >= USEC_PER_SEC as u64
-        || tv.tv_sec as u64 >= RESCHED_SEC_MAX
-        || e.timeout.tv_sec as u64 >= RESCHED_SEC_MAX
-    {
-        return false;
-    }
+    flags & (EVLIST_FINALIZING | EVLIST_ACTIVE | EVLIST_TIMEOUT) == EVLIST_TIMEOUT
+        && (events & (EV_IO_MASK | EV_SIGNAL) == 0 || flags & (EVLIST_INSERTED | EVLIST_ACTIVE_LATER) != 0)
+        && (tv.tv_usec as u64) < USEC_PER_SEC as u64
+        && (e.timeout.tv_usec as u64) < USEC_PER_SEC as u64
+        && (tv.tv_sec as u64) < RESCHED_SEC_MAX
+        && (e.timeout.tv_sec as u64) < RESCHED_SEC_MAX
+}
+
+impl EventBase {
+/// The whole of `add` with the relative timeout `tv` for an event that
+/// `resched_fits`: the usual rescheduling of a timer.
+///
+/// # Safety
+/// As `add`; debug mode is off (`is_plain`); `resched_fits(ev, tv)`.
+#[inline(always)]
+pub unsafe fn resched(&mut self, ev: *mut Event, tv: &timeval) {
+    // SAFETY: caller's contract.
+    let e = unsafe { &mut *ev };
+    // SAFETY: `ev` is live (caller's contract).
+    debug_assert!(unsafe { resched_fits(ev, tv) });
     if e.callback.closure == CLOSURE_EVENT_PERSIST {
         e.links.extra.io_timeout = *tv;
     }
     let now = self.now();
-    // Both timevals are normalised and small (checked above), so
+    // Both timevals are normalised and small (`resched_fits`), so
     // `tv_to_micros` would not saturate: plain arithmetic gives the same.
     // (Computed after the clock read: fewer values live across the call.)
     let d = tv.tv_sec * USEC_PER_SEC + tv.tv_usec as i64;
@@ -1143,13 +1155,10 @@ pub unsafe fn resched_leaf(&mut self, ev: *mut Event, tv: &timeval) -> bool {
     // and `old` is its key; the heap may read the previous expiry, so
     // `timeout` after.
     unsafe { self.timers.update_from(ev, old, key) };
-    // `key` is not negative (the clock is not, nor `d`): `micros_to_tv`
-    // with an unsigned division.
-    debug_assert!(key >= 0);
+    // `key` is not negative: `micros_to_tv` with an unsigned division.
     let k = key as u64;
     e.timeout = timeval { tv_sec: (k / USEC_PER_SEC as u64) as libc::time_t, tv_usec: (k % USEC_PER_SEC as u64) as libc::suseconds_t };
     self.notify_if_needed();
-    true
 }
 
 /// The whole of `del_plain` for an inserted I/O event on no other queue,
