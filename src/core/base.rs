@@ -723,7 +723,7 @@ fn strip_tag(tv: &timeval) -> Micros {
 // ---- counts ------------------------------------------------------------------
 
 impl EventBase {
-    #[inline]
+    #[inline(always)]
     fn incr_count(&mut self, flags: c_short) {
         if flags & EVLIST_INTERNAL == 0 {
             self.event_count += 1;
@@ -1089,12 +1089,7 @@ pub unsafe fn add_leaf(&mut self, ev: *mut Event) -> bool {
         // SAFETY: `note_is_leaf` held and nothing changed since.
         unsafe { ep.note_leaf(fd, new, s) };
     }
-    if flags & EVLIST_INTERNAL == 0 {
-        self.event_count += 1;
-        if self.event_count > self.event_count_max {
-            self.event_count_max = self.event_count;
-        }
-    }
+    self.incr_count(flags);
     // SAFETY: caller's contract.
     unsafe { (*ev).callback.flags = flags | EVLIST_INSERTED };
     true
